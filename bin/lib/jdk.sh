@@ -1,0 +1,32 @@
+# Sourced by bin/* scripts: picks a JDK >= 21 and exports JAVA_HOME and JAVA.
+# Order: $JAVA_HOME if it is >= 21, else the newest JDK >= 21 under /usr/lib/jvm
+# (or /Library/Java/JavaVirtualMachines on macOS). Fails with one clear sentence otherwise.
+
+eyes_java_major() {
+  # prints the feature version of the java binary $1 (e.g. 25), or nothing
+  "$1" -XshowSettings:properties -version 2>&1 |
+    sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
+}
+
+eyes_find_jdk() {
+  local want=21 best="" best_major=0 home major
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
+    major=$(eyes_java_major "$JAVA_HOME/bin/java")
+    if [ -n "$major" ] && [ "$major" -ge "$want" ]; then
+      export JAVA_HOME; JAVA="$JAVA_HOME/bin/java"; export JAVA; return 0
+    fi
+  fi
+  for home in /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+    [ -x "$home/bin/javac" ] || continue
+    major=$(eyes_java_major "$home/bin/java")
+    [ -n "$major" ] || continue
+    if [ "$major" -ge "$want" ] && [ "$major" -gt "$best_major" ]; then
+      best="$home"; best_major="$major"
+    fi
+  done
+  if [ -z "$best" ]; then
+    echo "eyes: no JDK 21 or newer found (checked JAVA_HOME and /usr/lib/jvm); install one, e.g. 'apt-get install openjdk-21-jdk', or set JAVA_HOME to it." >&2
+    return 1
+  fi
+  JAVA_HOME="$best"; JAVA="$best/bin/java"; export JAVA_HOME JAVA
+}

@@ -1,0 +1,163 @@
+package dev.eyes.app;
+
+import dev.eyes.config.EyesConfig;
+import dev.eyes.pipeline.CheckpointTracker;
+import dev.eyes.pipeline.EventLoop;
+import dev.eyes.pipeline.EventProcessor;
+import dev.eyes.pipeline.RecentBuffers;
+import dev.eyes.rule.TriggerEngine;
+import dev.eyes.rule.Trigger;
+import dev.eyes.source.Platform;
+import dev.eyes.source.RestartPolicy;
+import dev.eyes.source.Source;
+import dev.eyes.store.AnalysisStatus;
+import dev.eyes.store.CandidateStore;
+import dev.eyes.store.Database;
+import dev.eyes.store.Recorder;
+import dev.eyes.store.StoreException;
+import dev.eyes.store.StoredCandidate;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires and runs everything {@code eyes run} does: sources → event loop (buffers, rules) → recorder (SQLite) →
+ * analysis → alerts. Starts in data-flow order from the back (store first, sources last) and stops in the
+ * opposite order, so nothing is handed to a component that has already stopped.
+ */
+public final class Observer {
+    private static final Logger LOG = LoggerFactory.getLogger(Observer.class);
+    static final String ANALYSIS_DISABLED = "Automatic AI analysis is disabled; use Analyze now to run it manually";
+
+    /** Command-line choices that are not configuration. */
+    public record Options(boolean enableNotifications) {
+    }
+
+    private final EyesConfig config;
+    private final Options options;
+    private final Platform platform;
+    private final RestartPolicy restartPolicy;
+    private Database database;
+    private CandidateStore candidates;
+    private Recorder recorder;
+    private EventLoop loop;
+    private List<Source> sources = List.of();
+
+    public Observer(EyesConfig config, Options options, Platform platform, RestartPolicy restartPolicy) {
+        this.config = config;
+        this.options = options;
+        this.platform = platform;
+        this.restartPolicy = restartPolicy;
+    }
+
+    /** Opens the store, restores checkpoints and cooldowns, starts the writer, the loop and the sources. */
+    public void start() {
+        try {
+            database = Database.open(config.storage().databasePath());
+        } catch (StoreException e) {
+            throw new UserError(e.getMessage());
+        }
+        candidates = new CandidateStore(database);
+        Map<String, String> checkpoints;
+        Map<String, java.time.Instant> cooldowns;
+        try {
+            checkpoints = candidates.loadCheckpoints();
+            cooldowns = candidates.loadCooldowns();
+        } catch (SQLException e) {
+            throw new UserError("cannot read the database " + database.path() + ": " + e.getMessage());
+        }
+        LogSources.Plan plan = LogSources.build(config, platform, checkpoints, restartPolicy);
+        plan.unavailable().forEach(reason -> LOG.warn("log source unavailable: {}", reason));
+        if (plan.sources().isEmpty()) {
+            throw new UserError("no log source can start"
+                    + (plan.unavailable().isEmpty() ? " (logging.sources is \"none\" and no [[logging.files]] are set)"
+                    : ": " + String.join("; ", plan.unavailable())));
+        }
+        recorder = new Recorder(candidates, 10_000, this::onStored);
+        RecentBuffers buffers = new RecentBuffers(config.buffer());
+        TriggerEngine engine = new TriggerEngine(TriggerEngine.rulesFor(config), TriggerEngine.cooldownsFor(config),
+                buffers, TriggerEngine.listener(this::onTrigger));
+        engine.restoreCooldowns(cooldowns);
+        CheckpointTracker tracker = new CheckpointTracker(1000, TimeUnit.SECONDS.toNanos(1),
+                recorder::saveCheckpoints);
+        loop = new EventLoop(new EventProcessor(buffers, engine, tracker), 8192, 256);
+        recorder.start();
+        loop.start();
+        sources = new ArrayList<>(plan.sources());
+        for (Source s : sources) {
+            s.start(loop);
+            LOG.info("following {}", s.name());
+        }
+        LOG.info("Eyes {} is watching {} (database {}, {} rule(s))", Version.current(), platform.display(),
+                database.path(), engine.rules().size());
+    }
+
+    private void onTrigger(Trigger t) {
+        LOG.info("trigger: {} {} ({}): {}", t.rule(), t.source() == null ? "system-wide" : t.source(),
+                t.expectedSeverity().wireName(), t.reason());
+        boolean automatic = config.ai().automaticAnalysis();
+        try {
+            recorder.record(t, automatic ? AnalysisStatus.PENDING : AnalysisStatus.NOT_DONE,
+                    automatic ? null : ANALYSIS_DISABLED);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void onStored(StoredCandidate c) {
+        LOG.debug("stored candidate {} ({})", c.id(), c.trigger().rule());
+    }
+
+    /** Stops sources, drains the loop, writes what is pending, within {@code deadline} in all. */
+    public void stop(Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        List<Thread> stoppers = new ArrayList<>();
+        for (Source s : sources) {
+            stoppers.add(Thread.ofVirtual().start(s::stop));
+        }
+        try {
+            for (Thread t : stoppers) {
+                t.join(remaining(end, 0.4));
+            }
+            if (loop != null && !loop.stop(remaining(end, 0.5))) {
+                LOG.warn("the event loop did not finish in time");
+            }
+            if (recorder != null) {
+                recorder.stop(remaining(end, 0.9));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("Eyes stopped");
+    }
+
+    private static Duration remaining(long end, double share) {
+        long left = end - System.nanoTime();
+        return Duration.ofNanos(Math.max(1_000_000, (long) (left * share)));
+    }
+
+    public List<Source> sources() {
+        return sources;
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public Recorder recorder() {
+        return recorder;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public Options options() {
+        return options;
+    }
+}

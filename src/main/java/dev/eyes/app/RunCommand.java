@@ -1,0 +1,57 @@
+package dev.eyes.app;
+
+import ch.qos.logback.classic.Level;
+import dev.eyes.config.ConfigLoader;
+import dev.eyes.config.EyesConfig;
+import dev.eyes.config.StorageConfig;
+import dev.eyes.source.Platform;
+import dev.eyes.source.RestartPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code eyes run}: the observer. Stops cleanly on SIGINT/SIGTERM (exit 0). */
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Watch this host: follow its logs and resources, store triggers, analyse and alert.")
+final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+    static final Duration STOP_DEADLINE = Duration.ofMillis(4500);
+
+    @Mixin
+    ConfigOptions configOptions = new ConfigOptions();
+
+    @Option(names = "--database", paramLabel = "FILE", description = "SQLite file (overrides storage.database_path).")
+    Path database;
+
+    @Option(names = "--enable-notifications", description = "Deliver desktop notifications (off by default).")
+    boolean enableNotifications;
+
+    @Override
+    public Integer call() throws Exception {
+        Logging.configure(configOptions.verbose, Level.INFO);
+        ConfigLoader.Loaded loaded = configOptions.load();
+        EyesConfig config = loaded.config();
+        if (database != null) {
+            config = config.withStorage(new StorageConfig(database));
+        }
+        Signals signals = new Signals();
+        signals.install(null);
+        Observer observer = new Observer(config, new Observer.Options(enableNotifications), Platform.detect(),
+                RestartPolicy.DEFAULT);
+        try {
+            observer.start();
+        } catch (UserError e) {
+            observer.stop(Duration.ofSeconds(2));
+            throw e;
+        }
+        signals.await();
+        LOG.info("{} received; stopping", signals.received());
+        observer.stop(STOP_DEADLINE);
+        return 0;
+    }
+}

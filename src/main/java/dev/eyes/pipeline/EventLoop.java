@@ -1,0 +1,177 @@
+package dev.eyes.pipeline;
+
+import dev.eyes.event.Checkpoint;
+import dev.eyes.event.Event;
+import dev.eyes.source.EventSink;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that owns the buffers and all rule state. Log sources hand events over through a bounded
+ * queue and wait when it is full (nothing is dropped); metrics and disk samples go through a small separate
+ * queue that drops its oldest sample when full, and every such drop is counted. Idle, the thread parks.
+ * {@link #stop} processes everything already queued, saves the checkpoints and returns.
+ */
+public final class EventLoop implements EventSink {
+    private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
+    private static final Item WAKE = new Item(null, null);
+    private static final Item STOP = new Item(null, null);
+    private static final int BATCH = 256;
+
+    private record Item(Event event, Checkpoint checkpoint) {
+    }
+
+    private final EventProcessor processor;
+    private final BlockingQueue<Item> queue;
+    private final BlockingQueue<Event> samples;
+    private final AtomicLong droppedSamples = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
+    private volatile boolean accepting = true;
+    private volatile RuntimeException failure;
+    private Thread thread;
+
+    public EventLoop(EventProcessor processor, int capacity, int sampleCapacity) {
+        this.processor = processor;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.samples = new ArrayBlockingQueue<>(sampleCapacity);
+    }
+
+    public synchronized void start() {
+        if (thread == null) {
+            thread = Thread.ofPlatform().name("eyes-event-loop").daemon(false).start(this::run);
+        }
+    }
+
+    @Override
+    public boolean put(Event event, Checkpoint checkpoint) throws InterruptedException {
+        if (!accepting) {
+            return false;
+        }
+        queue.put(new Item(event, checkpoint));
+        accepted.incrementAndGet();
+        return true;
+    }
+
+    @Override
+    public void offerSample(Event event) {
+        if (!accepting) {
+            return;
+        }
+        while (!samples.offer(event)) {
+            if (samples.poll() != null) {
+                droppedSamples.incrementAndGet();
+            }
+        }
+        queue.offer(WAKE); // if the queue is full the loop is busy and will see the sample anyway
+    }
+
+    /** Log events waiting in the queue. */
+    public int queueDepth() {
+        return queue.size();
+    }
+
+    public int queueCapacity() {
+        return queue.size() + queue.remainingCapacity();
+    }
+
+    /** Metrics/disk samples dropped because the sample queue was full. */
+    public long droppedSamples() {
+        return droppedSamples.get();
+    }
+
+    /** Log events handed over so far. */
+    public long accepted() {
+        return accepted.get();
+    }
+
+    public EventProcessor processor() {
+        return processor;
+    }
+
+    /**
+     * Stops accepting, processes everything queued, flushes the checkpoints. Call after the sources stopped.
+     *
+     * @return false when the loop did not finish within the deadline
+     */
+    public boolean stop(Duration deadline) throws InterruptedException {
+        accepting = false;
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t == null) {
+            return true;
+        }
+        queue.put(STOP);
+        return t.join(deadline);
+    }
+
+    private void run() {
+        List<Item> batch = new ArrayList<>(BATCH);
+        try {
+            while (true) {
+                Item first = processor.checkpointsDirty() ? queue.poll(1, TimeUnit.SECONDS) : queue.take();
+                long now = System.nanoTime();
+                if (first == null) {
+                    processor.tick(now);
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, BATCH - 1);
+                boolean stop = false;
+                for (Item item : batch) {
+                    if (item == STOP) {
+                        stop = true;
+                    } else if (item != WAKE) {
+                        process(item.event(), item.checkpoint(), now);
+                    }
+                }
+                batch.clear();
+                drainSamples(now);
+                processor.tick(now);
+                if (stop) {
+                    // anything put after STOP came from a source that was still finishing: keep it
+                    Item rest;
+                    while ((rest = queue.poll()) != null) {
+                        if (rest.event() != null) {
+                            process(rest.event(), rest.checkpoint(), now);
+                        }
+                    }
+                    drainSamples(now);
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            processor.flushCheckpoints();
+        }
+    }
+
+    private void drainSamples(long now) {
+        Event s;
+        while ((s = samples.poll()) != null) {
+            process(s, null, now);
+        }
+    }
+
+    private void process(Event event, Checkpoint checkpoint, long now) {
+        try {
+            processor.process(event, checkpoint, now);
+        } catch (RuntimeException e) {
+            // a bug in a rule must not stop monitoring: log it once per kind and go on
+            if (failure == null || !failure.getClass().equals(e.getClass())) {
+                LOG.error("event loop: processing an event failed ({}); continuing", e.toString());
+                LOG.debug("event loop failure", e);
+            }
+            failure = e;
+        }
+    }
+}

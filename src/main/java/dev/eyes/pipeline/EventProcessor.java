@@ -1,0 +1,61 @@
+package dev.eyes.pipeline;
+
+import dev.eyes.event.Checkpoint;
+import dev.eyes.event.Event;
+import dev.eyes.rule.TriggerEngine;
+
+/**
+ * The work done for each event, in order: add it to its rolling buffer, run the rules (which may hand
+ * triggers on), then mark its source position as processed. Single-threaded; used by the {@link EventLoop}
+ * when following a live host, and directly by {@code eyes replay}.
+ */
+public final class EventProcessor {
+    private final RecentBuffers buffers;
+    private final TriggerEngine engine;
+    private final CheckpointTracker checkpoints;
+    private long processed;
+
+    public EventProcessor(RecentBuffers buffers, TriggerEngine engine, CheckpointTracker checkpoints) {
+        this.buffers = buffers;
+        this.engine = engine;
+        this.checkpoints = checkpoints;
+    }
+
+    public void process(Event event, Checkpoint checkpoint, long nowNanos) {
+        buffers.add(event);
+        engine.onEvent(event);
+        processed++;
+        if (checkpoint != null && checkpoints != null) {
+            checkpoints.advance(checkpoint, nowNanos);
+        }
+    }
+
+    /** Periodic housekeeping with nothing to process (flushes due checkpoints). */
+    public void tick(long nowNanos) {
+        if (checkpoints != null) {
+            checkpoints.tick(nowNanos);
+        }
+    }
+
+    public void flushCheckpoints() {
+        if (checkpoints != null) {
+            checkpoints.flush();
+        }
+    }
+
+    public boolean checkpointsDirty() {
+        return checkpoints != null && checkpoints.dirty();
+    }
+
+    public long processed() {
+        return processed;
+    }
+
+    public RecentBuffers buffers() {
+        return buffers;
+    }
+
+    public TriggerEngine engine() {
+        return engine;
+    }
+}

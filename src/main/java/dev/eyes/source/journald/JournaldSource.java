@@ -1,0 +1,172 @@
+package dev.eyes.source.journald;
+
+import dev.eyes.event.Checkpoint;
+import dev.eyes.source.EventSink;
+import dev.eyes.source.LineReader;
+import dev.eyes.source.ProcessSupervisor;
+import dev.eyes.source.RestartPolicy;
+import dev.eyes.source.Source;
+import dev.eyes.source.SourceStatus;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the system journal (or a journal directory) with
+ * {@code journalctl -f -m -o json --all --output-fields=… -p <priority>}.
+ *
+ * <p>Resuming: every event carries the entry's {@code __CURSOR} as its checkpoint. When the journalctl child
+ * dies it is restarted with {@code --after-cursor} of the last entry <em>received</em>, so nothing is lost or
+ * repeated. When Eyes itself starts, it resumes after the cursor of the last entry the pipeline
+ * <em>finished</em> (persisted by the store in small batches). On the very first start it begins at the
+ * current end of the journal. {@code -m} (merge) keeps journalctl from limiting {@code -f} to the current
+ * boot, so a cursor from before a reboot still resumes.
+ */
+public final class JournaldSource implements Source {
+    public static final String ID = "journald";
+    private static final Logger LOG = LoggerFactory.getLogger(JournaldSource.class);
+    static final String OUTPUT_FIELDS = "MESSAGE,PRIORITY,SYSLOG_IDENTIFIER,_COMM,_PID,_SYSTEMD_UNIT,SYSLOG_FACILITY";
+
+    private final String journalctl;
+    private final String priority;
+    private final String directory;
+    private final RestartPolicy policy;
+    private final JournaldDecoder decoder = new JournaldDecoder();
+    private final ProcessSupervisor supervisor;
+    private volatile String lastCursor;
+    private volatile EventSink sink;
+    private boolean firstStart;
+    private String since;
+
+    /**
+     * @param savedCursor cursor of the last entry processed before Eyes last stopped, or null for a first start
+     * @param directory   journal directory for {@code -D}, or null/"" for the system journal
+     */
+    public JournaldSource(String journalctl, String priority, String directory, String savedCursor,
+                          RestartPolicy policy) {
+        this.journalctl = journalctl;
+        this.priority = priority;
+        this.directory = directory == null || directory.isBlank() ? null : directory;
+        this.policy = policy;
+        this.lastCursor = savedCursor;
+        this.firstStart = savedCursor == null;
+        this.supervisor = new ProcessSupervisor(ID, this::command, this::onLine, policy, LineReader.DEFAULT_MAX_LINE);
+    }
+
+    @Override
+    public String name() {
+        return ID;
+    }
+
+    public JournaldDecoder decoder() {
+        return decoder;
+    }
+
+    @Override
+    public void start(EventSink sink) {
+        this.sink = sink;
+        supervisor.start();
+    }
+
+    @Override
+    public void stop() {
+        supervisor.stop();
+    }
+
+    @Override
+    public SourceStatus status() {
+        return supervisor.status();
+    }
+
+    /** PID of the running journalctl, or -1 (tests kill it to prove nothing is lost). */
+    public long childPid() {
+        return supervisor.childPid();
+    }
+
+    /** The arguments for the next start; resumes after the last received cursor when there is one. */
+    List<String> command() {
+        List<String> cmd = base();
+        cmd.add("-f");
+        cmd.add("-p");
+        cmd.add(priority);
+        String cursor = lastCursor;
+        if (cursor == null && firstStart) {
+            firstStart = false;
+            TailProbe probe = probeTail();
+            if (!probe.readable()) {
+                // cannot tell where the end is: begin at the time of the first start
+                since = "@" + (System.currentTimeMillis() / 1000);
+            }
+            cursor = probe.cursor();
+            lastCursor = cursor;
+        }
+        if (cursor != null) {
+            cmd.add("--after-cursor=" + cursor);
+        } else if (since != null) {
+            cmd.add("--since=" + since);
+        } else {
+            // the journal was empty when we started: everything in it is new
+            cmd.add("--no-tail");
+        }
+        return cmd;
+    }
+
+    private List<String> base() {
+        return base("--output-fields=" + OUTPUT_FIELDS);
+    }
+
+    private List<String> base(String outputFields) {
+        List<String> cmd = new ArrayList<>(List.of(journalctl, "-m", "-o", "json", "--all", outputFields,
+                "--no-pager"));
+        if (directory != null) {
+            cmd.add("-D");
+            cmd.add(directory);
+        }
+        return cmd;
+    }
+
+    /** Whether the journal could be read, and the cursor of its newest entry (null when it is empty). */
+    private record TailProbe(boolean readable, String cursor) {
+    }
+
+    private TailProbe probeTail() {
+        List<String> cmd = base("--output-fields=__CURSOR");
+        cmd.addAll(List.of("-n", "1"));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(false)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            p.getErrorStream().close();
+            byte[] out = p.getInputStream().readNBytes(LineReader.DEFAULT_MAX_LINE);
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new TailProbe(false, null);
+            }
+            String[] cursor = new String[1];
+            JournaldDecoder probe = new JournaldDecoder();
+            for (String line : new String(out, StandardCharsets.UTF_8).split("\n")) {
+                byte[] b = line.getBytes(StandardCharsets.UTF_8);
+                probe.feedLine(b, 0, b.length, false, (e, c) -> cursor[0] = c);
+            }
+            return new TailProbe(p.exitValue() == 0, cursor[0]);
+        } catch (IOException e) {
+            LOG.debug("journald: probing the journal tail failed: {}", e.getMessage());
+            return new TailProbe(false, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new TailProbe(false, null);
+        }
+    }
+
+    private void onLine(byte[] buf, int len, boolean truncated, int consumed) throws InterruptedException {
+        decoder.feedLine(buf, 0, len, truncated, (event, cursor) -> {
+            if (cursor != null) {
+                lastCursor = cursor;
+            }
+            sink.put(event, cursor == null ? null : new Checkpoint(ID, cursor));
+        });
+    }
+}

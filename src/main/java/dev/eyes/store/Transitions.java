@@ -1,0 +1,30 @@
+package dev.eyes.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/** Appends to {@code alert_candidate_transitions}: every state a candidate passes through, with its reason. */
+public final class Transitions {
+    private Transitions() {
+    }
+
+    /**
+     * @param aspect analysis | alert | resolution | acknowledgement | group
+     */
+    public static void record(Connection c, long candidateId, String aspect, String from, String to, String reason)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO alert_candidate_transitions (candidate_id, at, aspect, from_status, to_status, reason)
+                VALUES (?, ?, ?, ?, ?, ?)""")) {
+            ps.setLong(1, candidateId);
+            ps.setString(2, Timestamps.format(Instant.now()));
+            ps.setString(3, aspect);
+            ps.setString(4, from);
+            ps.setString(5, to);
+            ps.setString(6, reason == null ? "" : reason);
+            ps.executeUpdate();
+        }
+    }
+}
