@@ -13,7 +13,7 @@ eyes_find_jdk() {
   if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
     major=$(eyes_java_major "$JAVA_HOME/bin/java")
     if [ -n "$major" ] && [ "$major" -ge "$want" ]; then
-      export JAVA_HOME; JAVA="$JAVA_HOME/bin/java"; export JAVA; return 0
+      export JAVA_HOME; JAVA="$JAVA_HOME/bin/java"; export JAVA; eyes_maven_opts "$major"; return 0
     fi
   fi
   for home in /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
@@ -29,4 +29,15 @@ eyes_find_jdk() {
     return 1
   fi
   JAVA_HOME="$best"; JAVA="$best/bin/java"; export JAVA_HOME JAVA
+  eyes_maven_opts "$best_major"
+}
+
+eyes_maven_opts() {
+  # Maven 3.8's bundled Guava calls sun.misc.Unsafe; JDK 24+ warns about it on every build. Quiet that.
+  if [ "$1" -ge 24 ]; then
+    case "${MAVEN_OPTS:-}" in
+      *sun-misc-unsafe-memory-access*) ;;
+      *) MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"; export MAVEN_OPTS ;;
+    esac
+  fi
 }
