@@ -83,8 +83,8 @@ public final class Observer {
         TriggerEngine engine = new TriggerEngine(TriggerEngine.rulesFor(config), TriggerEngine.cooldownsFor(config),
                 buffers, TriggerEngine.listener(this::onTrigger));
         engine.restoreCooldowns(cooldowns);
-        CheckpointTracker tracker = new CheckpointTracker(1000, TimeUnit.SECONDS.toNanos(1),
-                recorder::saveCheckpoints);
+        CheckpointTracker tracker = new CheckpointTracker(config.storage().checkpointBatch(),
+                TimeUnit.MILLISECONDS.toNanos(config.storage().checkpointIntervalMillis()), recorder::saveCheckpoints);
         loop = new EventLoop(new EventProcessor(buffers, engine, tracker), 8192, 256);
         recorder.start();
         loop.start();

@@ -3,7 +3,6 @@ package dev.eyes.app;
 import ch.qos.logback.classic.Level;
 import dev.eyes.config.ConfigLoader;
 import dev.eyes.config.EyesConfig;
-import dev.eyes.config.StorageConfig;
 import dev.eyes.source.Platform;
 import dev.eyes.source.RestartPolicy;
 import java.nio.file.Path;
@@ -37,7 +36,7 @@ final class RunCommand implements Callable<Integer> {
         ConfigLoader.Loaded loaded = configOptions.load();
         EyesConfig config = loaded.config();
         if (database != null) {
-            config = config.withStorage(new StorageConfig(database));
+            config = config.withStorage(config.storage().withDatabasePath(database));
         }
         Signals signals = new Signals();
         signals.install(null);

@@ -299,7 +299,10 @@ public final class ConfigLoader {
     }
 
     private static StorageConfig storage(TomlTable t) throws ConfigException {
-        return new StorageConfig(Path.of(t.nonEmptyString("database_path", "eyes.db")));
+        StorageConfig d = StorageConfig.defaults();
+        return new StorageConfig(Path.of(t.nonEmptyString("database_path", "eyes.db")),
+                t.integer("checkpoint_batch", d.checkpointBatch(), 1, 1_000_000),
+                t.longValue("checkpoint_interval_ms", d.checkpointIntervalMillis(), 10, 3_600_000));
     }
 
     private static WebConfig web(TomlTable t) throws ConfigException {

@@ -114,6 +114,8 @@ public final class ConfigWriter {
         }
         section("storage");
         kv("database_path", c.storage().databasePath().toString());
+        kv("checkpoint_batch", c.storage().checkpointBatch());
+        kv("checkpoint_interval_ms", c.storage().checkpointIntervalMillis());
         WebConfig web = c.web();
         section("web");
         kv("enabled", web.enabled());

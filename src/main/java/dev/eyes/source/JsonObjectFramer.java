@@ -6,7 +6,8 @@ import java.util.Arrays;
  * Finds complete top-level JSON objects in a stream of lines, whatever the layout: one compact object per
  * line, pretty-printed objects over many lines, objects inside a top-level array ({@code [ {...}, {...} ]}),
  * or objects simply concatenated. Text outside any object (banners, array brackets, commas) is passed over;
- * a stray non-JSON line is reported as {@link Sink#junk()}. An object larger than the limit is dropped whole.
+ * a stray non-JSON line is reported as {@link Sink#junk()}. An object larger than the limit is dropped whole, and
+ * so is one cut off inside a string at the end of a line (a raw newline cannot occur in a JSON string).
  */
 public final class JsonObjectFramer {
     /** Receives each complete object's bytes (reused buffer) and each dropped piece of junk. */
@@ -85,6 +86,14 @@ public final class JsonObjectFramer {
                     sink.object(obj, 0, objLen);
                 }
                 objLen = 0;
+            } else if (inString) {
+                // JSON strings cannot hold a raw newline: this record was cut off (e.g. a writer killed
+                // mid-line). Drop it and resynchronise on the next line.
+                depth = 0;
+                objLen = 0;
+                inString = false;
+                escape = false;
+                sink.junk();
             } else {
                 put((byte) '\n');
             }

@@ -42,7 +42,9 @@ public final class JournaldDecoder implements LogDecoder {
     private final JsonObjectFramer.Sink framed = new JsonObjectFramer.Sink() {
         @Override
         public void object(byte[] buf, int off, int len) throws InterruptedException {
-            decodeObject(buf, off, len, current);
+            if (decodeObject(buf, off, len, current) == Outcome.TRAILING) {
+                counters.recordSkipped();
+            }
         }
 
         @Override
@@ -77,8 +79,10 @@ public final class JournaldDecoder implements LogDecoder {
             }
             if (buf[s] == '{' && buf[e - 1] == '}') {
                 // fast path: one whole object on one line (journalctl -o json)
-                decodeObject(buf, s, e - s, out);
-                return;
+                if (decodeObject(buf, s, e - s, out) != Outcome.TRAILING) {
+                    return;
+                }
+                // several objects on one line: let the framer split them
             }
         }
         current = out;
@@ -95,24 +99,35 @@ public final class JournaldDecoder implements LogDecoder {
         return b == ' ' || b == '\t' || b == '\r' || b == '\n';
     }
 
-    /** Decodes one JSON object; malformed or incomplete records are counted and skipped. */
-    void decodeObject(byte[] buf, int off, int len, RecordHandler out) throws InterruptedException {
+    private enum Outcome { READ, SKIPPED, TRAILING }
+
+    /**
+     * Decodes one JSON object. Malformed or incomplete records are counted and skipped; text after a complete
+     * object is reported as TRAILING (nothing counted) so the caller can split it.
+     */
+    private Outcome decodeObject(byte[] buf, int off, int len, RecordHandler out) throws InterruptedException {
         Entry entry;
         try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), buf, off, len)) {
             entry = parse(p);
         } catch (JacksonException | IllegalArgumentException e) {
             entry = null;
         }
+        if (entry == TRAILING_CONTENT) {
+            return Outcome.TRAILING;
+        }
         if (entry == null) {
             counters.recordSkipped();
-            return;
+            return Outcome.SKIPPED;
         }
         counters.recordRead();
         out.accept(entry.event, entry.cursor);
+        return Outcome.READ;
     }
 
     private record Entry(LogEvent event, String cursor) {
     }
+
+    private static final Entry TRAILING_CONTENT = new Entry(null, null);
 
     private Entry parse(JsonParser p) {
         if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -143,8 +158,12 @@ public final class JournaldDecoder implements LogDecoder {
                 default -> p.skipChildren();
             }
         }
-        if (p.nextToken() != null) {
-            return null; // trailing garbage after the object
+        try {
+            if (p.nextToken() != null) {
+                return TRAILING_CONTENT;
+            }
+        } catch (JacksonException e) {
+            return TRAILING_CONTENT;
         }
         if (realtime < 0) {
             return null;
