@@ -56,7 +56,8 @@ final class LogSources {
                         unavailable.add("journald: journalctl was not found on PATH");
                     } else {
                         sources.add(new JournaldSource(journalctl.get().toString(), logging.journaldPriority(),
-                                logging.journaldDirectory(), checkpoints.get(JournaldSource.ID), policy));
+                                logging.journaldDirectory(), logging.journaldNamespace(),
+                                checkpoints.get(JournaldSource.ID), policy));
                     }
                 }
                 case "oslog" -> unavailable.add("oslog: the macOS unified log is not supported by this build yet");

@@ -133,6 +133,11 @@ public final class ConfigLoader {
                     + " or a range such as 0..3, got \"" + priority + "\"");
         }
         String directory = t.string("journald_directory", d.journaldDirectory());
+        String namespace = t.string("journald_namespace", d.journaldNamespace()).trim();
+        if (!namespace.matches("[A-Za-z0-9_.-]*")) {
+            throw new ConfigException(t.key("journald_namespace"), t.key("journald_namespace")
+                    + " must be a journald namespace name (letters, digits, '_', '.', '-'), got \"" + namespace + "\"");
+        }
         List<LoggingConfig.FileSource> files = new ArrayList<>();
         for (TomlTable f : t.tables("files")) {
             String path = f.nonEmptyString("path", null);
@@ -141,7 +146,7 @@ public final class ConfigLoader {
             files.add(new LoggingConfig.FileSource(Path.of(path), format));
         }
         List<String> keywords = t.strings("error_keywords", d.errorKeywords());
-        return new LoggingConfig(predicate, sources, priority, directory, List.copyOf(files), keywords);
+        return new LoggingConfig(predicate, sources, priority, directory, namespace, List.copyOf(files), keywords);
     }
 
     private static MetricsConfig metrics(TomlTable t) throws ConfigException {

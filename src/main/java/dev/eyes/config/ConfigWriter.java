@@ -25,6 +25,7 @@ public final class ConfigWriter {
         kv("sources", l.sources());
         kv("journald_priority", l.journaldPriority());
         kv("journald_directory", l.journaldDirectory());
+        kv("journald_namespace", l.journaldNamespace());
         kv("error_keywords", l.errorKeywords());
         for (LoggingConfig.FileSource f : l.files()) {
             out.append("\n[[logging.files]]\n");

@@ -10,11 +10,12 @@ import java.util.List;
  * @param sources          auto | journald | oslog | none; auto = journald on Linux, oslog on macOS
  * @param journaldPriority passed to {@code journalctl -p}: a name (emerg..debug), a number 0..7 or a range like 0..3
  * @param journaldDirectory a journal directory to read ({@code journalctl -D}) instead of the system journal; "" = system
+ * @param journaldNamespace a journald namespace to read ({@code journalctl --namespace}); "" = the default one
  * @param files            text or JSON log files to tail ({@code [[logging.files]]})
  * @param errorKeywords    words that mark a syslog/plain line without a priority as an error (whole-word, case-insensitive)
  */
 public record LoggingConfig(String predicate, List<String> sources, String journaldPriority, String journaldDirectory,
-                            List<FileSource> files, List<String> errorKeywords) {
+                            String journaldNamespace, List<FileSource> files, List<String> errorKeywords) {
 
     public static final String DEFAULT_PREDICATE = "messageType == error OR messageType == fault";
     public static final List<String> DEFAULT_ERROR_KEYWORDS = List.of("error", "errors", "fail", "failed", "failure",
@@ -27,6 +28,6 @@ public record LoggingConfig(String predicate, List<String> sources, String journ
     }
 
     public static LoggingConfig defaults() {
-        return new LoggingConfig(DEFAULT_PREDICATE, List.of("auto"), "err", "", List.of(), DEFAULT_ERROR_KEYWORDS);
+        return new LoggingConfig(DEFAULT_PREDICATE, List.of("auto"), "err", "", "", List.of(), DEFAULT_ERROR_KEYWORDS);
     }
 }

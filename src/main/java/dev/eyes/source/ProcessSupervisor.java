@@ -37,7 +37,7 @@ public final class ProcessSupervisor {
     private volatile Process process;
     private volatile Thread thread;
     private volatile SourceStatus status;
-    private volatile boolean linesThisRun;
+    private volatile long linesThisRun;
 
     public ProcessSupervisor(String name, Supplier<List<String>> command, LineReader.Handler handler,
                              RestartPolicy policy, int maxLine) {
@@ -95,7 +95,7 @@ public final class ProcessSupervisor {
         while (!isStopped()) {
             List<String> cmd = command.get();
             Instant started = Instant.now();
-            linesThisRun = false;
+            linesThisRun = 0;
             String failure;
             try {
                 failure = runOnce(cmd);
@@ -105,7 +105,7 @@ public final class ProcessSupervisor {
             if (isStopped()) {
                 break;
             }
-            boolean healthy = linesThisRun
+            boolean healthy = linesThisRun > 0
                     || Duration.between(started, Instant.now()).compareTo(policy.healthyAfter()) >= 0;
             failures = healthy ? 1 : failures + 1;
             Duration delay = policy.delayAfter(failures);
@@ -152,8 +152,9 @@ public final class ProcessSupervisor {
         Thread drain = Thread.ofVirtual().name("eyes-" + name + "-stderr").start(() -> drainStderr(p));
         LineReader reader = new LineReader(p.getInputStream(), maxLine);
         try {
+            LOG.debug("{}: started {} (pid {})", name, cmd, p.pid());
             reader.readAll((buf, len, truncated, consumed) -> {
-                linesThisRun = true;
+                linesThisRun++;
                 handler.onLine(buf, len, truncated, consumed);
             }, true);
         } catch (IOException e) {
@@ -173,6 +174,7 @@ public final class ProcessSupervisor {
         } finally {
             drain.join(Duration.ofSeconds(1));
         }
+        LOG.debug("{}: pid {} ended with status {} after {} lines", name, p.pid(), code, linesThisRun);
         return cmd.getFirst() + " exited with status " + code;
     }
 

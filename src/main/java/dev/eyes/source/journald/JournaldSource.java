@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * {@code journalctl -f -m -o json --all --output-fields=… -p <priority>}.
  *
  * <p>Resuming: every event carries the entry's {@code __CURSOR} as its checkpoint. When the journalctl child
- * dies it is restarted with {@code --after-cursor} of the last entry <em>received</em>, so nothing is lost or
- * repeated. When Eyes itself starts, it resumes after the cursor of the last entry the pipeline
+ * dies it is restarted at the last entry <em>received</em> ({@code --cursor}, inclusive, that entry then dropped:
+ * {@code --after-cursor} skips one entry too many when the cursor's entry does not match {@code -p}), so nothing
+ * is lost or repeated. {@code --no-tail} keeps {@code -f} from jumping to the last 10 entries. When Eyes itself
+ * starts, it resumes after the cursor of the last entry the pipeline
  * <em>finished</em> (persisted by the store in small batches). On the very first start it begins at the
  * current end of the journal. {@code -m} (merge) keeps journalctl from limiting {@code -f} to the current
  * boot, so a cursor from before a reboot still resumes.
@@ -34,10 +36,13 @@ public final class JournaldSource implements Source {
     private final String journalctl;
     private final String priority;
     private final String directory;
+    private final String namespace;
     private final RestartPolicy policy;
     private final JournaldDecoder decoder = new JournaldDecoder();
     private final ProcessSupervisor supervisor;
     private volatile String lastCursor;
+    /** The cursor the current journalctl run starts at (inclusive); its entry was already handed on. */
+    private volatile String skipCursor;
     private volatile EventSink sink;
     private boolean firstStart;
     private String since;
@@ -45,12 +50,14 @@ public final class JournaldSource implements Source {
     /**
      * @param savedCursor cursor of the last entry processed before Eyes last stopped, or null for a first start
      * @param directory   journal directory for {@code -D}, or null/"" for the system journal
+     * @param namespace   journald namespace for {@code --namespace}, or null/"" for the default one
      */
-    public JournaldSource(String journalctl, String priority, String directory, String savedCursor,
-                          RestartPolicy policy) {
+    public JournaldSource(String journalctl, String priority, String directory, String namespace,
+                          String savedCursor, RestartPolicy policy) {
         this.journalctl = journalctl;
         this.priority = priority;
         this.directory = directory == null || directory.isBlank() ? null : directory;
+        this.namespace = namespace == null || namespace.isBlank() ? null : namespace;
         this.policy = policy;
         this.lastCursor = savedCursor;
         this.firstStart = savedCursor == null;
@@ -104,14 +111,17 @@ public final class JournaldSource implements Source {
             cursor = probe.cursor();
             lastCursor = cursor;
         }
+        // -f alone shows only the last 10 entries first, even after a cursor: --no-tail shows all of them
+        cmd.add("--no-tail");
+        skipCursor = cursor;
         if (cursor != null) {
-            cmd.add("--after-cursor=" + cursor);
+            // --cursor (inclusive) and drop that entry ourselves: journalctl's --after-cursor skips one entry too
+            // many when the cursor's own entry does not match the -p filter (systemd 252)
+            cmd.add("--cursor=" + cursor);
         } else if (since != null) {
             cmd.add("--since=" + since);
-        } else {
-            // the journal was empty when we started: everything in it is new
-            cmd.add("--no-tail");
         }
+        // else: the journal was empty when we started, so everything in it is new
         return cmd;
     }
 
@@ -125,6 +135,8 @@ public final class JournaldSource implements Source {
         if (directory != null) {
             cmd.add("-D");
             cmd.add(directory);
+        } else if (namespace != null) {
+            cmd.add("--namespace=" + namespace);
         }
         return cmd;
     }
@@ -163,6 +175,10 @@ public final class JournaldSource implements Source {
 
     private void onLine(byte[] buf, int len, boolean truncated, int consumed) throws InterruptedException {
         decoder.feedLine(buf, 0, len, truncated, (event, cursor) -> {
+            if (cursor != null && cursor.equals(skipCursor)) {
+                skipCursor = null;
+                return;
+            }
             if (cursor != null) {
                 lastCursor = cursor;
             }
