@@ -83,8 +83,10 @@ public final class Observer {
         TriggerEngine engine = new TriggerEngine(TriggerEngine.rulesFor(config), TriggerEngine.cooldownsFor(config),
                 buffers, TriggerEngine.listener(this::onTrigger));
         engine.restoreCooldowns(cooldowns);
+        Recorder writer = recorder;
         CheckpointTracker tracker = new CheckpointTracker(config.storage().checkpointBatch(),
-                TimeUnit.MILLISECONDS.toNanos(config.storage().checkpointIntervalMillis()), recorder::saveCheckpoints);
+                TimeUnit.MILLISECONDS.toNanos(config.storage().checkpointIntervalMillis()), writer::saveCheckpoints,
+                () -> !writer.failing(), Duration.ofSeconds(1));
         loop = new EventLoop(new EventProcessor(buffers, engine, tracker), 8192, 256);
         recorder.start();
         loop.start();

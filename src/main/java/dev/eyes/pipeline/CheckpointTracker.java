@@ -1,27 +1,44 @@
 package dev.eyes.pipeline;
 
 import dev.eyes.event.Checkpoint;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
- * Remembers, per source, the position after the last event the pipeline has finished, and hands the positions
- * on in small batches: every {@code batchSize} events, or when {@code maxDelayNanos} has passed since the first
- * unsaved one. After a crash at most one batch is seen twice.
+ * Remembers, per source, the position after the last event the pipeline has finished, and saves the positions
+ * in small batches: every {@code batchSize} events, or when {@code maxDelayNanos} has passed since the first
+ * unsaved one. Each save is awaited (briefly, and not at all while the store is failing) before more events are
+ * processed, so after a crash at most one batch is read twice. The wait is one SQLite commit per batch.
  */
 public final class CheckpointTracker {
     private final int batchSize;
     private final long maxDelayNanos;
-    private final Consumer<Map<String, String>> sink;
+    private final Function<Map<String, String>, CompletableFuture<?>> sink;
+    private final BooleanSupplier storeHealthy;
+    private final Duration maxWait;
     private final Map<String, String> pending = new HashMap<>();
     private int unsaved;
     private long firstUnsavedAt;
 
-    public CheckpointTracker(int batchSize, long maxDelayNanos, Consumer<Map<String, String>> sink) {
+    /**
+     * @param sink         saves positions; its future completes once they are committed
+     * @param storeHealthy false while the store is failing: then saves are not awaited
+     * @param maxWait      the longest a save is awaited
+     */
+    public CheckpointTracker(int batchSize, long maxDelayNanos, Function<Map<String, String>, CompletableFuture<?>> sink,
+                             BooleanSupplier storeHealthy, Duration maxWait) {
         this.batchSize = batchSize;
         this.maxDelayNanos = maxDelayNanos;
         this.sink = sink;
+        this.storeHealthy = storeHealthy;
+        this.maxWait = maxWait;
     }
 
     /** Records that everything up to {@code cp} has been processed. */
@@ -50,8 +67,17 @@ public final class CheckpointTracker {
         if (unsaved == 0) {
             return;
         }
-        sink.accept(Map.copyOf(pending));
+        CompletableFuture<?> saved = sink.apply(Map.copyOf(pending));
         pending.clear();
         unsaved = 0;
+        if (storeHealthy.getAsBoolean()) {
+            try {
+                saved.get(maxWait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // the store is slow or failing: go on, it keeps retrying in the background
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -164,11 +164,11 @@ public final class EventLoop implements EventSink {
 
     private void process(Event event, Checkpoint checkpoint, long now) {
         try {
-            processor.process(event, checkpoint, now);
             if (LOG.isTraceEnabled() && event instanceof dev.eyes.event.LogEvent l) {
-                LOG.trace("processed {} {} {}: {}", checkpoint == null ? "-" : checkpoint.sourceId(),
+                LOG.trace("processing {} {} {}: {}", checkpoint == null ? "-" : checkpoint.sourceId(),
                         l.messageType().wireName(), l.process(), l.message());
             }
+            processor.process(event, checkpoint, now);
         } catch (RuntimeException e) {
             // a bug in a rule must not stop monitoring: log it once per kind and go on
             if (failure == null || !failure.getClass().equals(e.getClass())) {

@@ -5,7 +5,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -31,7 +35,8 @@ public final class Recorder {
     private record StoreTrigger(Trigger trigger, AnalysisStatus status, String reason) implements Task {
     }
 
-    private record SaveCheckpoints(Map<String, String> positions) implements Task {
+    private record SaveCheckpoints(Map<String, String> positions, List<CompletableFuture<Void>> done)
+            implements Task {
     }
 
     private record Barrier(CountDownLatch done) implements Task {
@@ -72,12 +77,20 @@ public final class Recorder {
         queue.put(new StoreTrigger(trigger, status, reason));
     }
 
-    public void saveCheckpoints(Map<String, String> positions) {
+    /** Queues source positions; the future completes when they are committed. */
+    public CompletableFuture<Void> saveCheckpoints(Map<String, String> positions) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
         try {
-            queue.put(new SaveCheckpoints(positions));
+            queue.put(new SaveCheckpoints(positions, List.of(done)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return done;
+    }
+
+    /** True while the last write failed and is being retried. */
+    public boolean failing() {
+        return lastError != null;
     }
 
     /** Waits until everything queued before this call is written (or the timeout passes). */
@@ -140,14 +153,16 @@ public final class Recorder {
                 if (task == STOP) {
                     break;
                 }
-                if (task instanceof SaveCheckpoints cp) {
+                if (task instanceof SaveCheckpoints cp && queue.peek() instanceof SaveCheckpoints) {
                     // merge consecutive checkpoint updates: only the newest positions matter
-                    Map<String, String> merged = new java.util.HashMap<>(cp.positions());
+                    Map<String, String> merged = new HashMap<>(cp.positions());
+                    List<CompletableFuture<Void>> done = new ArrayList<>(cp.done());
                     while (queue.peek() instanceof SaveCheckpoints next) {
                         queue.poll();
                         merged.putAll(next.positions());
+                        done.addAll(next.done());
                     }
-                    task = new SaveCheckpoints(merged);
+                    task = new SaveCheckpoints(merged, done);
                 }
                 if (!execute(task)) {
                     break;
@@ -209,10 +224,12 @@ public final class Recorder {
                 return null;
             }
             case SaveCheckpoints cp -> {
-                return inTx(c -> {
+                inTx(c -> {
                     store.saveCheckpoints(c, cp.positions());
                     return null;
                 });
+                cp.done().forEach(f -> f.complete(null));
+                return null;
             }
             case StoreTrigger st -> {
                 return inTx(c -> {
