@@ -38,11 +38,11 @@ class PipelineTest {
         assertThat(b.snapshot()).extracting(LogEvent::message).containsExactly("m2", "m3", "m4");
         b.add(log(13, "m13")); // overwrites m2; m3 (t=3) is exactly at the age limit 13-10 and stays
         assertThat(b.snapshot()).extracting(LogEvent::message).containsExactly("m3", "m4", "m13");
-        b.add(log(13.5, "m13.5")); // now m3 and m4 are too old
-        assertThat(b.snapshot()).extracting(LogEvent::message).containsExactly("m13", "m13.5");
+        b.add(log(14.5, "m14.5")); // now m3 and m4 are older than 14.5-10
+        assertThat(b.snapshot()).extracting(LogEvent::message).containsExactly("m13", "m14.5");
         assertThat(b.since(T0.plusSeconds(5), e -> e.message().equals("m13"), 10)).extracting(LogEvent::message)
                 .containsExactly("m13");
-        assertThat(b.since(T0, e -> true, 1)).extracting(LogEvent::message).containsExactly("m13.5");
+        assertThat(b.since(T0, e -> true, 1)).extracting(LogEvent::message).containsExactly("m14.5");
     }
 
     @Test
