@@ -88,6 +88,7 @@ class PipelineTest {
     @Test
     void theLoopBlocksLogSourcesWhenFullButDropsOnlyTheOldestSamples() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
         AtomicInteger seen = new AtomicInteger();
         List<String> order = new CopyOnWriteArrayList<>();
         Rule slow = new Rule() {
@@ -98,6 +99,7 @@ class PipelineTest {
 
             @Override
             public void onEvent(dev.eyes.event.Event e, Firing out) {
+                entered.countDown();
                 try {
                     release.await();
                 } catch (InterruptedException ex) {
@@ -115,7 +117,9 @@ class PipelineTest {
         EventLoop loop = new EventLoop(new EventProcessor(buffers, engine, null), 4, 2);
         loop.start();
         // the loop takes the first event and blocks in the rule; 4 more fill the queue
-        for (int i = 0; i < 5; i++) {
+        assertThat(loop.put(log(0, "e0"), null)).isTrue();
+        assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+        for (int i = 1; i < 5; i++) {
             assertThat(loop.put(log(i, "e" + i), null)).isTrue();
         }
         Thread producer = Thread.ofVirtual().start(() -> {
