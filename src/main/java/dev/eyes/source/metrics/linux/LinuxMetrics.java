@@ -26,7 +26,7 @@ import java.util.Map;
  * One Linux metrics sample from {@code /proc} and {@code /sys} (roots injectable for tests):
  * <ul>
  *   <li>CPU usage: {@code /proc/stat} tick deltas between two samples (MEASURED);</li>
- *   <li>memory used: {@code MemTotal − MemAvailable} (DERIVED; ESTIMATED on kernels without MemAvailable), or the
+ *   <li>memory used: {@code MemTotal - MemAvailable} (DERIVED; ESTIMATED on kernels without MemAvailable), or the
  *       cgroup's working set when Eyes runs in a cgroup whose memory limit is below the host's memory;</li>
  *   <li>memory pressure: PSI {@code some avg10} of {@code /proc/pressure/memory} (or of the limiting cgroup v2's
  *       {@code memory.pressure}) mapped with the configured thresholds (MEASURED; UNKNOWN without PSI);</li>
@@ -197,7 +197,7 @@ public final class LinuxMetrics {
         status.put("memory", CollectorStatus.ok("memory", host.kind() == MeasurementKind.ESTIMATED
                 ? file + ": no MemAvailable (kernel < 3.14); available estimated from MemFree, Buffers, Cached,"
                 + " SReclaimable and Shmem"
-                : file + ": MemTotal − MemAvailable"));
+                : file + ": MemTotal - MemAvailable"));
         return new MemoryReading(host.usedMb(), host.kind(), null);
     }
 
@@ -224,8 +224,8 @@ public final class LinuxMetrics {
         if (psi.full() != null) {
             details.put("psi_memory_full_avg10", fmt2(psi.full().avg10()));
         }
-        status.put("psi", CollectorStatus.ok("psi", file + " some avg10 (Warning ≥ "
-                + fmt(config.pressureWarningPercent()) + " %, Critical ≥ " + fmt(config.pressureCriticalPercent())
+        status.put("psi", CollectorStatus.ok("psi", file + " some avg10 (Warning >= "
+                + fmt(config.pressureWarningPercent()) + " %, Critical >= " + fmt(config.pressureCriticalPercent())
                 + " %)"));
         return new PressureReading(psi.level(config.pressureWarningPercent(), config.pressureCriticalPercent()));
     }
