@@ -113,17 +113,22 @@ public final class MacMetricsSource implements HostCollector {
         if (supervisor != null) {
             return;
         }
+        String refused = probePowermetrics();
+        prepare(sink, refused == null ? Mode.POWERMETRICS : Mode.TOP, refused);
+        supervisor = new ProcessSupervisor(ID, this::command, this::onLine, policy, LineReader.DEFAULT_MAX_LINE);
+        supervisor.start();
+    }
+
+    /** Sets up everything but the child process (tests drive {@link #command()} and {@link #onLine} directly). */
+    void prepare(EventSink sink, Mode initial, String whyNotPowermetrics) {
         this.sink = sink;
         this.sampler = processes.get();
-        String refused = probePowermetrics();
-        if (refused == null) {
+        if (initial == Mode.POWERMETRICS) {
             mode = Mode.POWERMETRICS;
             collectors.put("powermetrics", CollectorStatus.ok("powermetrics", root ? "as root" : "via sudo -n"));
         } else {
-            switchToTop(refused);
+            switchToTop(whyNotPowermetrics);
         }
-        supervisor = new ProcessSupervisor(ID, this::command, this::onLine, policy, LineReader.DEFAULT_MAX_LINE);
-        supervisor.start();
     }
 
     private void switchToTop(String reason) {
@@ -152,7 +157,7 @@ public final class MacMetricsSource implements HostCollector {
                 : TopParser.command(config.intervalSeconds(), 0, Math.max(1, config.topProcesses()));
     }
 
-    private void onLine(byte[] buf, int len, boolean truncated, int consumed) throws InterruptedException {
+    void onLine(byte[] buf, int len, boolean truncated, int consumed) throws InterruptedException {
         if (mode == Mode.POWERMETRICS) {
             framer.feedLine(buf, 0, len, (doc, n) -> {
                 MetricsEvent e = fromPowermetrics(doc, n, sampler, Instant.now());
