@@ -115,7 +115,7 @@ class ParseCommandTest {
         assertThat(parse("top", "macos/top/top-l-logging-mode-header-2015-4GB-mac.txt", true).json()).hasSize(1);
         Run vm = parse("vm_stat", "macos/vm_stat/apple-silicon-macmini-32GB-16k-pages.txt", true);
         assertThat(vm.json().getFirst().path("page_size").asInt()).isEqualTo(16384);
-        assertThat(vm.json().getFirst().path("memory_used_mb").asDouble()).isEqualTo(23010.05) // 1472643 pages of 16 KiB;
+        assertThat(vm.json().getFirst().path("memory_used_mb").asDouble()).isEqualTo(23010.05); // 1472643 pages of 16 KiB
         assertThat(parse("vm_stat", "macos/vm_stat/intel-4k-pages-no-compressor-wazuh-issue-22113.txt", true)
                 .json().getFirst().path("page_size").asInt()).isEqualTo(4096);
         for (String f : List.of("apple-silicon-32GB-86pct-free.txt", "apple-silicon-32GB-88pct-free-with-swap.txt",
