@@ -11,6 +11,7 @@ import dev.eyes.source.metrics.HostCollector;
 import dev.eyes.source.metrics.OshiProcessSampler;
 import dev.eyes.source.metrics.ProcessSampler;
 import dev.eyes.source.metrics.linux.LinuxMetricsSource;
+import dev.eyes.source.metrics.linux.ProcProcessSampler;
 import dev.eyes.source.metrics.mac.MacMetricsSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ final class MetricSources {
         switch (platform) {
             case LINUX -> {
                 if (metrics) {
-                    sources.add(LinuxMetricsSource.forHost(m, processes(m), policy));
+                    sources.add(LinuxMetricsSource.forHost(m, linuxProcesses(m), policy));
                 }
                 if (disk) {
                     sources.add(LinuxDiskSource.forHost(m));
@@ -69,6 +70,12 @@ final class MetricSources {
         return new Plan(sources, unavailable);
     }
 
+    /** Linux: {@code /proc/<pid>/stat} directly (much cheaper than OSHI, see {@link ProcProcessSampler}). */
+    private static Supplier<ProcessSampler> linuxProcesses(MetricsConfig m) {
+        return () -> m.topProcesses() <= 0 ? null : ProcProcessSampler.forHost(CommandRunner.SYSTEM);
+    }
+
+    /** macOS: OSHI ({@code proc_pidinfo} through JNA, no subprocess per sample). */
     private static Supplier<ProcessSampler> processes(MetricsConfig m) {
         return () -> {
             if (m.topProcesses() <= 0) {
