@@ -74,6 +74,31 @@ class ParseCommandTest {
     }
 
     @Test
+    void everyCrashLineCaptureParses() {
+        Run cheese = parse("syslog", "linux/crash-lines/bare-kernel-msg-cheese-segfault-libc2.15-2012.log", true);
+        JsonNode c = cheese.json().getFirst();
+        assertThat(c.path("message_type").asString()).isEqualTo("error");
+        assertThat(c.path("process").asString()).isEqualTo("cheese");
+        assertThat(c.path("process_id").asLong()).isEqualTo(4075);
+        assertThat(c.path("message").asString()).startsWith("segfault at 0 ip 00007f66a9376096");
+        List<JsonNode> oom = parse("plain", "linux/crash-lines/dmesg-oom-early-boot-rhel9-collapsed-spaces.log", true)
+                .json();
+        assertThat(oom.stream().filter(n -> n.path("message_type").asString().equals("error")))
+                .extracting(n -> n.path("message").asString())
+                .anySatisfy(m -> assertThat(m).contains("Out of memory: Killed process 931 (firewalld)"))
+                .anySatisfy(m -> assertThat(m).contains("Out of memory: Killed process 1825 (kexec)"));
+        List<JsonNode> opera = parse("syslog", "linux/crash-lines/messages-operapluginwrap-segfault-ip-null-2010.log",
+                true).json();
+        assertThat(opera).hasSize(2).allSatisfy(n -> {
+            assertThat(n.path("process").asString()).isEqualTo("kernel");
+            assertThat(n.path("message").asString()).contains("operapluginwrap[").contains("segfault at 0 ip (null)");
+        });
+        List<JsonNode> fprintd = parse("plain", "linux/crash-lines/journal-cat-fprintd-code-dumped.log", true).json();
+        assertThat(fprintd).extracting(n -> n.path("message").asString())
+                .contains("fprintd.service: Failed with result 'core-dump'.");
+    }
+
+    @Test
     void oslogJsonAndNdjson() {
         Run a = parse("oslog-json", "macos/log/show-json-source-banner-sierra-era-2018.txt", false);
         assertThat(a.status).isZero();
