@@ -24,7 +24,6 @@ public final class Iostat {
 
     private List<String> diskNames = List.of();
     private int columns = -1;
-    private int diskColumnStart = -1;
     private boolean sawRow;
     private int skipped;
 
@@ -52,7 +51,6 @@ public final class Iostat {
         }
         if (t[0].equals("KB/t")) {
             columns = t.length;
-            diskColumnStart = 0;
             return null;
         }
         if (diskNames.isEmpty() || columns < 0) {
@@ -65,7 +63,7 @@ public final class Iostat {
         }
         List<DiskEvent> out = new ArrayList<>(diskNames.size());
         for (int d = 0; d < diskNames.size(); d++) {
-            int c = diskColumnStart + d * 3;
+            int c = d * 3; // the disks' columns come first
             Double kbPerTransfer = Numbers.parseDouble(t[c]);
             Double tps = Numbers.parseDouble(t[c + 1]);
             Double mbPerSec = Numbers.parseDouble(t[c + 2]);

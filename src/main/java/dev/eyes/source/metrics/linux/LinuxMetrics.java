@@ -52,8 +52,9 @@ public final class LinuxMetrics {
     private final GpuReader gpus;
     private final Rapl rapl;
     private final CgroupMemory cgroup;
-    private final Map<String, CollectorStatus> status = new LinkedHashMap<>();
-    private final Map<String, String> details = new LinkedHashMap<>();
+    // written by the sampling thread, read by anyone (health page, eyes sample): synchronized, copied on read
+    private final Map<String, CollectorStatus> status = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, String> details = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private ProcStat.CpuTimes lastCpu;
     private Rapl.Reading lastRapl;
     private boolean primed;
@@ -81,13 +82,17 @@ public final class LinuxMetrics {
 
     /** The state of each part after the last sample. */
     public List<CollectorStatus> collectors() {
-        status.put("nvidia-smi", gpus.status());
-        return List.copyOf(status.values());
+        synchronized (status) {
+            status.put("nvidia-smi", gpus.status());
+            return List.copyOf(status.values());
+        }
     }
 
     /** Readings that have no field in an event (PSI averages, the memory scope …), from the last sample. */
     public Map<String, String> details() {
-        return java.util.Collections.unmodifiableMap(details);
+        synchronized (details) {
+            return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
+        }
     }
 
     /** Reads the counters without producing a sample. */
