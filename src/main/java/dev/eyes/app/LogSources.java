@@ -7,6 +7,7 @@ import dev.eyes.source.Platform;
 import dev.eyes.source.RestartPolicy;
 import dev.eyes.source.Source;
 import dev.eyes.source.journald.JournaldSource;
+import dev.eyes.source.oslog.OsLogSource;
 import dev.eyes.source.syslog.FileTailSource;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,7 +61,17 @@ final class LogSources {
                                 checkpoints.get(JournaldSource.ID), policy));
                     }
                 }
-                case "oslog" -> unavailable.add("oslog: the macOS unified log is not supported by this build yet");
+                case "oslog" -> {
+                    Optional<java.nio.file.Path> log = platform == Platform.MACOS ? Platform.which("log")
+                            : Optional.empty();
+                    if (platform != Platform.MACOS) {
+                        unavailable.add("oslog: the unified log exists only on macOS");
+                    } else if (log.isEmpty()) {
+                        unavailable.add("oslog: the log command was not found on PATH");
+                    } else {
+                        sources.add(new OsLogSource(log.get().toString(), logging.predicate(), policy));
+                    }
+                }
                 default -> unavailable.add(s + ": unknown source");
             }
         }

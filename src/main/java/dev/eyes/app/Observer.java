@@ -95,6 +95,18 @@ public final class Observer {
             s.start(loop);
             LOG.info("following {}", s.name());
         }
+        MetricSources.Plan resources = MetricSources.build(config, platform, restartPolicy);
+        resources.unavailable().forEach(reason -> LOG.warn("resource source unavailable: {}", reason));
+        for (Source s : resources.sources()) {
+            try {
+                s.start(loop);
+                sources.add(s);
+                LOG.info("sampling {} every {} s", s.name(), config.metrics().intervalSeconds());
+            } catch (RuntimeException e) {
+                // a resource collector never stops the observer
+                LOG.warn("{}: cannot start ({}); going on without it", s.name(), e.toString());
+            }
+        }
         LOG.info("Eyes {} is watching {} (database {}, {} rule(s))", Version.current(), platform.display(),
                 database.path(), engine.rules().size());
     }

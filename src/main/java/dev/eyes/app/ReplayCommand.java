@@ -54,7 +54,7 @@ final class ReplayCommand implements Callable<Integer> {
     ConfigOptions configOptions = new ConfigOptions();
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto",
-            description = "auto, journald-json, syslog or plain (default: auto, guessed per file).")
+            description = "auto, journald-json, syslog, plain, oslog-json or oslog-ndjson (default: auto, guessed per file).")
     String format;
 
     @Option(names = "--json", description = "One JSON object per trigger instead of a text line.")

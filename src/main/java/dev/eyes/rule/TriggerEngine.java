@@ -94,6 +94,20 @@ public final class TriggerEngine {
         if (rc.crash().enabled()) {
             rules.add(new CrashDetectionRule(rc.crash().extraKeywords(), window, benign));
         }
+        if (rc.memoryPressure().enabled()) {
+            rules.add(new MemoryPressureRule(config.triggers().memoryThreshold(),
+                    Duration.ofSeconds(config.buffer().maxAgeSeconds()), benign));
+        }
+        if (rc.resourceSpike().enabled()) {
+            RulesConfig.ResourceSpike rs = rc.resourceSpike();
+            rules.add(new ResourceSpikeRule(Duration.ofSeconds(rs.comparisonWindowSeconds()), rs.cpuPowerDeltaMw(),
+                    rs.gpuPowerDeltaMw(), rs.cpuUsageDeltaPercent(), config.buffer().maxSize(), benign));
+        }
+        if (rc.diskIoSpike().enabled()) {
+            RulesConfig.DiskIoSpike ds = rc.diskIoSpike();
+            rules.add(new DiskIOSpikeRule(Duration.ofSeconds(ds.comparisonWindowSeconds()), ds.readDeltaKbPerSec(),
+                    ds.writeDeltaKbPerSec(), config.buffer().maxSize(), benign));
+        }
         return rules;
     }
 

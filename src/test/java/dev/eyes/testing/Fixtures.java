@@ -38,6 +38,14 @@ public final class Fixtures {
         return p;
     }
 
+    public static String text(String relative) {
+        try {
+            return Files.readString(path(relative), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static byte[] bytes(String relative) {
         try {
             return Files.readAllBytes(path(relative));

@@ -1,0 +1,63 @@
+package dev.eyes.source.metrics.mac;
+
+import dev.eyes.event.MemoryPressure;
+import dev.eyes.source.metrics.Numbers;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code sysctl} output: {@code name: value} lines ({@code sysctl -a}, {@code sysctl NAME}) or a bare value
+ * ({@code sysctl -n NAME}). The memory pressure level is {@code kern.memorystatus_vm_pressure_level}: 1 Normal,
+ * 2 Warning, 4 Critical (the kernel's own level, so MEASURED). {@code sysctl -a} does not list it: it has to be
+ * asked for by name.
+ */
+public final class Sysctl {
+    public static final String PRESSURE_KEY = "kern.memorystatus_vm_pressure_level";
+
+    private Sysctl() {
+    }
+
+    public static List<String> pressureCommand() {
+        return List.of("sysctl", "-n", PRESSURE_KEY);
+    }
+
+    /** {@code name: value} pairs; a line without a name is skipped. */
+    public static Map<String, String> parse(String text) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (text == null) {
+            return m;
+        }
+        for (String line : text.split("\n")) {
+            int colon = line.indexOf(": ");
+            if (colon <= 0) {
+                int eq = line.indexOf(" = ");
+                if (eq <= 0 || line.substring(0, eq).contains(" ")) {
+                    continue;
+                }
+                colon = eq;
+                m.put(line.substring(0, colon).strip(), line.substring(colon + 3).strip());
+                continue;
+            }
+            String name = line.substring(0, colon).strip();
+            if (name.isEmpty() || name.contains(" ")) {
+                continue;
+            }
+            m.put(name, line.substring(colon + 2).strip());
+        }
+        return m;
+    }
+
+    /** The level for a {@code kern.memorystatus_vm_pressure_level} value, or null for anything else. */
+    public static MemoryPressure pressureLevel(String value) {
+        if (value == null) {
+            return null;
+        }
+        return switch ((int) Numbers.parseLong(value.strip(), -1)) {
+            case 1 -> MemoryPressure.NORMAL;
+            case 2 -> MemoryPressure.WARNING;
+            case 4 -> MemoryPressure.CRITICAL;
+            default -> null;
+        };
+    }
+}

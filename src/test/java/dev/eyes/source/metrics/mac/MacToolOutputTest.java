@@ -1,0 +1,166 @@
+package dev.eyes.source.metrics.mac;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.eyes.event.MeasurementKind;
+import dev.eyes.event.MemoryPressure;
+import dev.eyes.event.MetricsEvent;
+import dev.eyes.event.MetricsSource;
+import dev.eyes.event.ProcessMetric;
+import dev.eyes.testing.Fixtures;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** top, vm_stat, memory_pressure and sysctl, on real captures. */
+class MacToolOutputTest {
+
+    private static TopParser.Sample topSample(String file) {
+        TopParser p = new TopParser(0);
+        for (String line : Fixtures.text("macos/top/" + file).split("\n")) {
+            assertThat(p.feedLine(line)).isNull();
+        }
+        TopParser.Sample s = p.finish();
+        assertThat(p.skipped()).isZero();
+        return s;
+    }
+
+    @Test
+    void topAppleSiliconWithCompressorTrailingSpacesAndRows() {
+        TopParser.Sample s = topSample("top-l1-apple-silicon-macmini-32GB-2026-trimmed.txt");
+        assertThat(s.time()).isEqualTo(LocalDateTime.of(2026, 5, 24, 22, 30, 17));
+        assertThat(s.cpuUserPercent()).isEqualTo(22.11);
+        assertThat(s.cpuSysPercent()).isEqualTo(14.57);
+        assertThat(s.cpuIdlePercent()).isEqualTo(63.31);
+        assertThat(s.cpuUsagePercent()).isCloseTo(36.68, within(1e-9));
+        assertThat(s.physMemUsedMb()).isEqualTo(29.0 * 1024);
+        assertThat(s.physMemUnusedMb()).isEqualTo(2314.0);
+        assertThat(s.processes()).containsExactly(
+                new ProcessMetric(99060, "ContainerMetadat", 0.0, 4.1),
+                new ProcessMetric(98518, "com.apple.Safari", 0.0, 6.4),
+                new ProcessMetric(95991, "sirittsd", 0.0, 34.0),
+                new ProcessMetric(95945, "com.apple.Mobile", 0.0, 58.0));
+    }
+
+    @Test
+    void topOlderHeaderWithoutCompressorOrRows() {
+        TopParser.Sample s = topSample("top-l-logging-mode-header-2015-4GB-mac.txt");
+        assertThat(s.time()).isEqualTo(LocalDateTime.of(2015, 10, 23, 15, 15, 48));
+        assertThat(s.cpuUsagePercent()).isCloseTo(5.63 + 23.94, within(1e-9));
+        assertThat(s.physMemUsedMb()).isEqualTo(4077.0);
+        assertThat(s.physMemUnusedMb()).isEqualTo(17.0);
+        assertThat(s.processes()).isEmpty();
+    }
+
+    @Test
+    void topStreamDeliversEachSampleAndCommandsWithSpaces() {
+        TopParser p = new TopParser(2);
+        String sample = """
+                Processes: 10 total, 1 running
+                2026/05/24 22:30:17
+                CPU usage: 50.00% user, 10.00% sys, 40.00% idle
+                PhysMem: 8G used (1G wired), 8G unused.
+
+                PID    COMMAND          %CPU MEM
+                411    Google Chrome He 12.5 1024M+
+                7      kernel_task      3.0  2G
+                """;
+        TopParser.Sample got = null;
+        for (String line : sample.split("\n")) {
+            TopParser.Sample s = p.feedLine(line);
+            if (s != null) {
+                got = s;
+            }
+        }
+        assertThat(got).as("complete after the expected rows").isNotNull();
+        assertThat(got.processes()).containsExactly(new ProcessMetric(411, "Google Chrome He", 12.5, 1024.0),
+                new ProcessMetric(7, "kernel_task", 3.0, 2048.0));
+        MetricsEvent e = got.toEvent(Instant.EPOCH, MacMetricsSource.MW_PER_CPU_PERCENT, MemoryPressure.NORMAL,
+                MeasurementKind.MEASURED, null, MeasurementKind.UNAVAILABLE, 1);
+        assertThat(e.cpuUsagePercent()).isEqualTo(60.0);
+        assertThat(e.cpuPowerMw()).as("60 % × 40 mW").isEqualTo(2400.0);
+        assertThat(e.provenance().cpuPower()).isEqualTo(MeasurementKind.ESTIMATED);
+        assertThat(e.provenance().energyImpact()).isEqualTo(MeasurementKind.ESTIMATED);
+        assertThat(e.provenance().cpuUsage()).isEqualTo(MeasurementKind.MEASURED);
+        assertThat(e.provenance().gpuPower()).isEqualTo(MeasurementKind.UNAVAILABLE);
+        assertThat(e.provenance().source()).isEqualTo(MetricsSource.TOP_VM_STAT);
+        assertThat(e.memoryUsedMb()).as("top's PhysMem when vm_stat is missing").isEqualTo(8192.0);
+        assertThat(e.provenance().memoryUsed()).isEqualTo(MeasurementKind.MEASURED);
+        assertThat(e.processes()).hasSize(1);
+        assertThat(TopParser.sizeMb("0B")).isZero();
+        assertThat(TopParser.sizeMb("N/A")).isNull();
+        assertThat(TopParser.sizeMb("1T")).isEqualTo(1048576.0);
+    }
+
+    @Test
+    void vmStatSixteenKPages() {
+        VmStat vm = VmStat.parse(Fixtures.text("macos/vm_stat/apple-silicon-macmini-32GB-16k-pages.txt"));
+        assertThat(vm.pageSize()).isEqualTo(16384);
+        assertThat(vm.get("Pages free")).isEqualTo(130912);
+        assertThat(vm.get("Translation faults")).as("quoted name").isEqualTo(5220385534L);
+        assertThat(vm.get("Swapouts")).isZero();
+        assertThat(vm.pages()).hasSize(22);
+        // Activity Monitor's "Memory Used": anonymous − purgeable + wired + compressor-occupied
+        long pages = 1212532 - 21054 + 127718 + 153447;
+        assertThat(vm.usedMb()).isCloseTo(pages * 16384 / 1048576.0, within(1e-6)); // ≈ 23010 MiB
+    }
+
+    @Test
+    void vmStatFourKPagesWithoutCompressor() {
+        VmStat vm = VmStat.parse(Fixtures.text("macos/vm_stat/intel-4k-pages-no-compressor-wazuh-issue-22113.txt"));
+        assertThat(vm.pageSize()).isEqualTo(4096);
+        assertThat(vm.get("Pages occupied by compressor")).isZero();
+        assertThat(vm.usedMb()).isCloseTo((464333L - 11820 + 715958) * 4096 / 1048576.0, within(1e-6));
+        // an older vm_stat without "Anonymous pages": active + inactive + wired
+        VmStat old = VmStat.parse("Mach Virtual Memory Statistics: (page size of 4096 bytes)\n"
+                + "Pages active: 100.\nPages inactive: 50.\nPages wired down: 25.\n");
+        assertThat(old.usedMb()).isCloseTo(175 * 4096 / 1048576.0, within(1e-9));
+        assertThat(VmStat.parse("nothing here")).isNull();
+        assertThat(VmStat.parse("Pages free: 1.\n").usedMb()).as("no wired count").isNull();
+    }
+
+    @Test
+    void memoryPressureOutputs() {
+        MemoryPressureTool a = MemoryPressureTool.parse(Fixtures.text("macos/memory_pressure/apple-silicon-32GB-86pct-free.txt"));
+        assertThat(a.totalBytes()).isEqualTo(34359738368L);
+        assertThat(a.pageSize()).isEqualTo(16384);
+        assertThat(a.freePercent()).isEqualTo(86);
+        assertThat(a.estimatedLevel()).isEqualTo(MemoryPressure.NORMAL);
+        assertThat(MemoryPressureTool.parse(Fixtures.text("macos/memory_pressure/apple-silicon-32GB-90pct-free.txt"))
+                .freePercent()).isEqualTo(90);
+        assertThat(MemoryPressureTool.parse(Fixtures.text(
+                "macos/memory_pressure/apple-silicon-32GB-88pct-free-with-swap.txt")).freePercent()).isEqualTo(88);
+        assertThat(MemoryPressureTool.parse("System-wide memory free percentage: 19%").estimatedLevel())
+                .isEqualTo(MemoryPressure.WARNING);
+        assertThat(MemoryPressureTool.parse("System-wide memory free percentage: 9%").estimatedLevel())
+                .isEqualTo(MemoryPressure.CRITICAL);
+        assertThat(MemoryPressureTool.parse("System-wide memory free percentage: 10%").estimatedLevel())
+                .isEqualTo(MemoryPressure.WARNING);
+        assertThat(MemoryPressureTool.parse("System-wide memory free percentage: 20%").estimatedLevel())
+                .isEqualTo(MemoryPressure.NORMAL);
+        assertThat(MemoryPressureTool.parse("hello")).isNull();
+    }
+
+    @Test
+    void sysctlAllHasNoPressureLevelButTheRest() {
+        Map<String, String> kv = Sysctl.parse(Fixtures.text("macos/sysctl/jc-osx-10.14.6-sysctl-a.txt"));
+        assertThat(kv).containsEntry("vm.memory_pressure", "0").containsEntry("hw.memsize", "17179869184")
+                .containsEntry("hw.pagesize", "4096").containsEntry("hw.ncpu", "8")
+                .doesNotContainKey(Sysctl.PRESSURE_KEY);
+        assertThat(kv.get("vm.swapusage")).startsWith("total = 3072.00M");
+        assertThat(kv.size()).isGreaterThan(1200);
+        assertThat(Sysctl.pressureLevel(kv.get(Sysctl.PRESSURE_KEY))).isNull();
+    }
+
+    @Test
+    void sysctlPressureLevels() {
+        assertThat(Sysctl.pressureLevel("1\n")).isEqualTo(MemoryPressure.NORMAL);
+        assertThat(Sysctl.pressureLevel("2")).isEqualTo(MemoryPressure.WARNING);
+        assertThat(Sysctl.pressureLevel(" 4 ")).isEqualTo(MemoryPressure.CRITICAL);
+        assertThat(Sysctl.pressureLevel("3")).isNull();
+        assertThat(Sysctl.pressureLevel("0")).isNull();
+        assertThat(Sysctl.parse(Sysctl.PRESSURE_KEY + ": 2\n")).containsEntry(Sysctl.PRESSURE_KEY, "2");
+    }
+}
