@@ -25,4 +25,8 @@ public interface AnalysisListener {
      */
     default void failed(long candidateId, int attempt, String reason, boolean willRetry) {
     }
+
+    /** The candidate was not analysed after all: it no longer exists or is no longer pending. */
+    default void skipped(long candidateId, String why) {
+    }
 }

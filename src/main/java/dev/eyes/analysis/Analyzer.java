@@ -136,6 +136,19 @@ public final class Analyzer {
         this.retries = new RetryQueue<>(settings.retryQueueSize());
     }
 
+    /**
+     * The analyzer {@code [ai]} describes: its backend, redaction (network identities only off loopback), prompt
+     * for {@code platform}, parser limits, concurrency and retries.
+     */
+    public static Analyzer create(AiConfig ai, dev.eyes.source.Platform platform, AnalysisRecords records,
+                                  Scheduler retryScheduler, Scheduler realTime, InsightSink sink) {
+        Backend backend = dev.eyes.analysis.backend.Backends.create(ai);
+        return new Analyzer(Settings.of(ai), backend,
+                Redactor.forTarget(ai.redact(), ai.redactNetworkIdentities(), backend.target()),
+                new PromptBuilder(platform), new InsightParser(ai.maxResponseBytes()), records, retryScheduler,
+                realTime, sink);
+    }
+
     public void addListener(AnalysisListener l) {
         listeners.add(l);
     }
@@ -359,6 +372,9 @@ public final class Analyzer {
         recordOverhead((sent - t0) + (done - received));
         if (assessment.isEmpty()) {
             LOG.info("analysis: candidate {} was no longer pending when its analysis finished; not stored", id);
+            for (AnalysisListener l : listeners) {
+                safely(() -> l.skipped(id, "it was no longer pending when its analysis finished"));
+            }
             return;
         }
         analyzedCount.incrementAndGet();
@@ -480,6 +496,9 @@ public final class Analyzer {
     private void skip(Job job, String why) {
         finish(job);
         LOG.debug("analysis: candidate {} skipped: {}", job.id, why);
+        for (AnalysisListener l : listeners) {
+            safely(() -> l.skipped(job.id, why));
+        }
     }
 
     /** The job leaves the analyzer; the next one may start. */

@@ -87,8 +87,8 @@ public final class Redactor {
             "(?<![0-9.])" + OCTET + "(?:\\." + OCTET + "){3}(?![0-9]|\\.[0-9])");
     /** Candidates only; {@link #isIpv6} decides. */
     private static final Pattern IPV6 = Pattern.compile(
-            "(?<![A-Za-z0-9_:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|" + OCTET + "(?:\\." + OCTET
-                    + "){3})?(?:%[A-Za-z0-9_.-]+)?(?![A-Za-z0-9_:])");
+            "(?<![A-Za-z0-9_:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:" + OCTET + "(?:\\." + OCTET
+                    + "){3}|[0-9A-Fa-f]{1,4})?(?:%[A-Za-z0-9_-]+)?(?![A-Za-z0-9_:]|\\.[0-9A-Za-z])");
 
     private final boolean enabled;
     private final boolean networkIdentities;
@@ -108,7 +108,8 @@ public final class Redactor {
         r.add(new Rule(Kind.BEARER, BEARER, m -> m.group(1) + Kind.BEARER.marker()));
         r.add(new Rule(Kind.AWS_KEY, AWS_KEY, m -> Kind.AWS_KEY.marker()));
         r.add(new Rule(Kind.TOKEN, KNOWN_TOKEN, m -> Kind.TOKEN.marker()));
-        r.add(new Rule(Kind.TOKEN, ASSIGNMENT, m -> m.group(1) + quoted(m.group(2), assignmentKind(m.group(1)))));
+        r.add(new Rule(Kind.TOKEN, ASSIGNMENT, m -> looksLikeKey(m.group(2)) ? null
+                : m.group(1) + quoted(m.group(2), assignmentKind(m.group(1)))));
         if (this.networkIdentities) {
             r.add(new Rule(Kind.EMAIL, EMAIL, m -> Kind.EMAIL.marker()));
             r.add(new Rule(Kind.IPV6, IPV6, m -> isIpv6(m.group()) ? Kind.IPV6.marker() : null));
@@ -198,17 +199,21 @@ public final class Redactor {
         }
         StringBuilder sb = new StringBuilder(text.length());
         int last = 0;
-        do {
+        boolean found = true;
+        while (found) {
             String replacement = rule.replacement().apply(m);
+            int next;
             if (replacement == null) {
-                continue; // a candidate that turned out not to be one
+                next = m.start() + 1; // not one after all: look again from the next character
+            } else {
+                sb.append(text, last, m.start()).append(replacement);
+                last = m.end();
+                next = Math.max(m.end(), m.start() + 1);
+                Kind kind = rule.pattern() == ASSIGNMENT ? assignmentKind(m.group(1)) : rule.kind();
+                counts.merge(kind, 1, Integer::sum);
             }
-            sb.append(text, last, m.start()).append(replacement);
-            last = m.end();
-            Kind kind = rule.kind() == Kind.TOKEN && rule.pattern() == ASSIGNMENT ? assignmentKind(m.group(1))
-                    : rule.kind();
-            counts.merge(kind, 1, Integer::sum);
-        } while (m.find());
+            found = next <= text.length() && m.find(next);
+        }
         sb.append(text, last, text.length());
         return sb.toString();
     }
@@ -222,6 +227,11 @@ public final class Redactor {
             return Kind.SECRET;
         }
         return Kind.TOKEN;
+    }
+
+    /** "passwd:" in "chpasswd: passwd: x" is the next key, not a value. */
+    private static boolean looksLikeKey(String value) {
+        return value.endsWith(":") || value.endsWith("=");
     }
 
     /** Keeps the quotes of a quoted value around the marker. */
