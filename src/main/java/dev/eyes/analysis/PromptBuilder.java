@@ -414,9 +414,9 @@ public final class PromptBuilder {
     private static void answerFormat(StringBuilder sb) {
         sb.append("\n## Answer format\n");
         sb.append("Respond with only one JSON object, no other text, matching this JSON schema:\n");
-        sb.append(InsightSchema.schema().toPrettyString()).append('\n');
+        sb.append(InsightSchema.schema().toString()).append('\n');
         sb.append("Example:\n");
-        sb.append(InsightSchema.example().toPrettyString()).append('\n');
+        sb.append(InsightSchema.example().toString()).append('\n');
     }
 
     private static void line(StringBuilder sb, String name, String value) {
