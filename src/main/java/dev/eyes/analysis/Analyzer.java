@@ -279,7 +279,7 @@ public final class Analyzer {
         while (!stopping && running.size() < settings.maxConcurrent() && !ready.isEmpty()) {
             Job job = ready.pollFirst();
             Running r = new Running(job, new Exchange("Request timeout: no complete answer from " + backend.name()
-                    + " within " + settings.timeout().toSeconds() + " s (ai.timeout_seconds)"));
+                    + " within " + describe(settings.timeout()) + " (ai.timeout_seconds)"));
             running.put(job.id, r);
             r.thread = Thread.ofVirtual().name("eyes-analysis-" + job.id).unstarted(() -> run(r));
             r.thread.start();
