@@ -18,6 +18,7 @@ import dev.eyes.store.CandidateStateException;
 import dev.eyes.store.CandidateStore;
 import dev.eyes.store.Database;
 import dev.eyes.store.Tx;
+import dev.eyes.testing.Answers;
 import dev.eyes.testing.Await;
 import dev.eyes.testing.FakeLlmServer;
 import dev.eyes.testing.ManualScheduler;
@@ -43,10 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * injected clock, the retry queue's bound, the concurrency limit, shutdown and restart, manual requests.
  */
 class AnalyzerTest {
-    static final String GOOD = "{\"summary\":\"nginx cannot reach its upstream\",\"root_cause\":null,"
-            + "\"recommendations\":[\"Check the upstream service\"],\"evidence\":[\"12 refused connections\"],"
-            + "\"observation_confidence\":\"high\",\"diagnosis_confidence\":\"low\",\"limitations\":[],"
-            + "\"severity\":\"warning\"}";
+    static final String GOOD = Answers.GOOD;
 
     @TempDir
     java.nio.file.Path dir;
