@@ -165,14 +165,20 @@ public final class Analyzer {
         return settings;
     }
 
+    /** As the observer starts it: re-queue what is pending, poll for manual requests, check the backend. */
+    public void start() {
+        start(true, true, true);
+    }
+
     /**
      * Re-queues the candidates left pending, checks the backend once (in the background) and starts polling for
      * manual requests.
      *
-     * @param pollRequests whether to poll {@code analysis_requests} (the observer does; one-shot commands do not)
-     * @param probe        whether to check the backend and log the outcome once
+     * @param requeuePending whether to queue the candidates the store lists as pending
+     * @param pollRequests   whether to poll {@code analysis_requests} (the observer does; one-shot commands do not)
+     * @param probe          whether to check the backend and log the outcome once
      */
-    public void start(boolean pollRequests, boolean probe) {
+    public void start(boolean requeuePending, boolean pollRequests, boolean probe) {
         lock.lock();
         try {
             if (started) {
@@ -184,7 +190,7 @@ public final class Analyzer {
         }
         List<Long> pending;
         try {
-            pending = records.pending();
+            pending = requeuePending ? records.pending() : List.of();
         } catch (Exception e) {
             LOG.error("analysis: cannot list the candidates left pending: {}", e.getMessage());
             pending = List.of();

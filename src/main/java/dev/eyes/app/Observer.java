@@ -91,7 +91,7 @@ public final class Observer {
         timers = Scheduler.system("eyes-analysis-timer");
         analyzer = Analyzer.create(config.ai(), platform, assessments, timers, timers, a -> insightSink.accept(a));
         // candidates left pending by the last run are queued before new ones
-        analyzer.start(true, true);
+        analyzer.start();
         recorder = new Recorder(candidates, 10_000, this::onStored);
         RecentBuffers buffers = new RecentBuffers(config.buffer());
         TriggerEngine engine = new TriggerEngine(TriggerEngine.rulesFor(config), TriggerEngine.cooldownsFor(config),

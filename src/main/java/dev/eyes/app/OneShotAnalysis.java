@@ -56,7 +56,7 @@ final class OneShotAnalysis implements AutoCloseable {
                 complete(id, new Outcome(null, "not analysed: " + why));
             }
         });
-        analyzer.start(false, false);
+        analyzer.start(false, false, false);
     }
 
     private void complete(long id, Outcome o) {
@@ -70,10 +70,7 @@ final class OneShotAnalysis implements AutoCloseable {
     Outcome analyze(long id, Trigger trigger) throws InterruptedException {
         CompletableFuture<Outcome> f = new CompletableFuture<>();
         waiting.put(id, f);
-        if (!analyzer.submit(id, trigger)) {
-            waiting.remove(id);
-            return new Outcome(null, "candidate " + id + " is already being analysed");
-        }
+        analyzer.submit(id, trigger); // false: already queued — its outcome is awaited all the same
         try {
             return f.get();
         } catch (ExecutionException e) {

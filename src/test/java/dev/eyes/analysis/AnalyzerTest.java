@@ -92,7 +92,7 @@ class AnalyzerTest {
         Analyzer a = new Analyzer(s, backend, redactor, new PromptBuilder(Platform.LINUX),
                 new InsightParser(1 << 20), store, clock, realTime, handedOver::add);
         analyzers.add(a);
-        a.start(false, false);
+        a.start(true, false, false);
         return a;
     }
 
