@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,8 +50,28 @@ public final class Redactor {
     public record RedactedTrigger(Trigger trigger, int count) {
     }
 
-    private record Rule(Kind kind, Pattern pattern, Function<Matcher, String> replacement) {
+    /**
+     * One kind of secret. {@code mayMatch} is a cheap test on the text (and its lower-case copy) that must hold
+     * for the pattern to match anywhere — most texts skip most patterns. {@code start}, when set, says where a
+     * match may begin (the pattern is then tried only there), for patterns without a literal to search for.
+     */
+    private record Rule(Kind kind, Pattern pattern, Function<Matcher, String> replacement,
+                        BiPredicate<String, String> mayMatch, StartAt start) {
+        Rule(Kind kind, Pattern pattern, Function<Matcher, String> replacement, BiPredicate<String, String> mayMatch) {
+            this(kind, pattern, replacement, mayMatch, null);
+        }
     }
+
+    @FunctionalInterface
+    private interface StartAt {
+        boolean test(String text, int i);
+    }
+
+    private static final String[] AWS_PREFIXES = {"AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA",
+        "ABIA", "ACCA"};
+    private static final String[] TOKEN_PREFIXES = {"sk-", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_",
+        "glpat-", "xox", "AIza", "_live_", "_test_", "npm_", "hf_"};
+    private static final String[] ASSIGNMENT_WORDS = {"pass", "pwd", "secret", "token", "key", "credential"};
 
     private static final Pattern PRIVATE_KEY = Pattern.compile(
             "-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----.*?(-----END ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----|\\z)",
@@ -102,18 +123,24 @@ public final class Redactor {
         this.enabled = enabled;
         this.networkIdentities = enabled && networkIdentities;
         List<Rule> r = new ArrayList<>();
-        r.add(new Rule(Kind.PRIVATE_KEY, PRIVATE_KEY, m -> Kind.PRIVATE_KEY.marker()));
-        r.add(new Rule(Kind.URL_CREDENTIALS, URL_CREDENTIALS, m -> m.group(1) + Kind.URL_CREDENTIALS.marker() + "@"));
-        r.add(new Rule(Kind.JWT, JWT, m -> Kind.JWT.marker()));
-        r.add(new Rule(Kind.BEARER, BEARER, m -> m.group(1) + Kind.BEARER.marker()));
-        r.add(new Rule(Kind.AWS_KEY, AWS_KEY, m -> Kind.AWS_KEY.marker()));
-        r.add(new Rule(Kind.TOKEN, KNOWN_TOKEN, m -> Kind.TOKEN.marker()));
+        r.add(new Rule(Kind.PRIVATE_KEY, PRIVATE_KEY, m -> Kind.PRIVATE_KEY.marker(),
+                (t, l) -> t.contains("PRIVATE KEY")));
+        r.add(new Rule(Kind.URL_CREDENTIALS, URL_CREDENTIALS, m -> m.group(1) + Kind.URL_CREDENTIALS.marker() + "@",
+                (t, l) -> t.contains("://") && t.indexOf('@') >= 0));
+        r.add(new Rule(Kind.JWT, JWT, m -> Kind.JWT.marker(), (t, l) -> t.contains("eyJ")));
+        r.add(new Rule(Kind.BEARER, BEARER, m -> m.group(1) + Kind.BEARER.marker(),
+                (t, l) -> l.contains("bearer") || l.contains("authorization")));
+        r.add(new Rule(Kind.AWS_KEY, AWS_KEY, m -> Kind.AWS_KEY.marker(), (t, l) -> containsAny(t, AWS_PREFIXES)));
+        r.add(new Rule(Kind.TOKEN, KNOWN_TOKEN, m -> Kind.TOKEN.marker(), (t, l) -> containsAny(t, TOKEN_PREFIXES)));
         r.add(new Rule(Kind.TOKEN, ASSIGNMENT, m -> looksLikeKey(m.group(2)) ? null
-                : m.group(1) + quoted(m.group(2), assignmentKind(m.group(1)))));
+                : m.group(1) + quoted(m.group(2), assignmentKind(m.group(1))),
+                (t, l) -> (t.indexOf('=') >= 0 || t.indexOf(':') >= 0) && containsAny(l, ASSIGNMENT_WORDS)));
         if (this.networkIdentities) {
-            r.add(new Rule(Kind.EMAIL, EMAIL, m -> Kind.EMAIL.marker()));
-            r.add(new Rule(Kind.IPV6, IPV6, m -> isIpv6(m.group()) ? Kind.IPV6.marker() : null));
-            r.add(new Rule(Kind.IPV4, IPV4, m -> Kind.IPV4.marker()));
+            r.add(new Rule(Kind.EMAIL, EMAIL, m -> Kind.EMAIL.marker(), (t, l) -> t.indexOf('@') >= 0));
+            r.add(new Rule(Kind.IPV6, IPV6, m -> isIpv6(m.group()) ? Kind.IPV6.marker() : null,
+                    (t, l) -> t.contains("::") || count(t, ':') >= 6, Redactor::ipv6Start));
+            r.add(new Rule(Kind.IPV4, IPV4, m -> Kind.IPV4.marker(), (t, l) -> count(t, '.') >= 3,
+                    Redactor::ipv4Start));
         }
         this.rules = List.copyOf(r);
     }
@@ -140,8 +167,16 @@ public final class Redactor {
             return new Result(text, counts);
         }
         String out = text;
+        String lower = text.toLowerCase(Locale.ROOT);
         for (Rule rule : rules) {
-            out = apply(rule, out, counts);
+            if (!rule.mayMatch().test(out, lower)) {
+                continue;
+            }
+            String next = apply(rule, out, counts);
+            if (!next.equals(out)) {
+                out = next;
+                lower = out.toLowerCase(Locale.ROOT);
+            }
         }
         return new Result(out, counts);
     }
@@ -194,28 +229,81 @@ public final class Redactor {
 
     private static String apply(Rule rule, String text, Map<Kind, Integer> counts) {
         Matcher m = rule.pattern().matcher(text);
-        if (!m.find()) {
-            return text;
-        }
-        StringBuilder sb = new StringBuilder(text.length());
+        m.useTransparentBounds(true).useAnchoringBounds(false); // lookbehinds see before a region's start
+        StringBuilder sb = null;
         int last = 0;
-        boolean found = true;
-        while (found) {
+        int from = 0;
+        while (from <= text.length() && find(rule, m, text, from)) {
             String replacement = rule.replacement().apply(m);
-            int next;
             if (replacement == null) {
-                next = m.start() + 1; // not one after all: look again from the next character
-            } else {
-                sb.append(text, last, m.start()).append(replacement);
-                last = m.end();
-                next = Math.max(m.end(), m.start() + 1);
-                Kind kind = rule.pattern() == ASSIGNMENT ? assignmentKind(m.group(1)) : rule.kind();
-                counts.merge(kind, 1, Integer::sum);
+                from = m.start() + 1; // not one after all: look again from the next character
+                continue;
             }
-            found = next <= text.length() && m.find(next);
+            if (sb == null) {
+                sb = new StringBuilder(text.length());
+            }
+            sb.append(text, last, m.start()).append(replacement);
+            last = m.end();
+            from = Math.max(m.end(), m.start() + 1);
+            Kind kind = rule.pattern() == ASSIGNMENT ? assignmentKind(m.group(1)) : rule.kind();
+            counts.merge(kind, 1, Integer::sum);
+        }
+        if (sb == null) {
+            return text;
         }
         sb.append(text, last, text.length());
         return sb.toString();
+    }
+
+    /** The next match at or after {@code from}: by a plain search, or tried only where a match may start. */
+    private static boolean find(Rule rule, Matcher m, String text, int from) {
+        if (rule.start() == null) {
+            return m.find(from);
+        }
+        for (int i = from; i < text.length(); i++) {
+            if (rule.start().test(text, i)) {
+                m.region(i, text.length());
+                if (m.lookingAt()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean ipv4Start(String t, int i) {
+        char c = t.charAt(i);
+        if (c < '0' || c > '9') {
+            return false;
+        }
+        char p = i == 0 ? ' ' : t.charAt(i - 1);
+        return !(p >= '0' && p <= '9') && p != '.';
+    }
+
+    private static boolean ipv6Start(String t, int i) {
+        char c = t.charAt(i);
+        if (c != ':' && Character.digit(c, 16) < 0) {
+            return false;
+        }
+        char p = i == 0 ? ' ' : t.charAt(i - 1);
+        return !(Character.isLetterOrDigit(p) || p == '_' || p == ':' || p == '.');
+    }
+
+    private static boolean containsAny(String s, String[] needles) {
+        for (String n : needles) {
+            if (s.contains(n)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int count(String s, char c) {
+        int n = 0;
+        for (int i = s.indexOf(c); i >= 0; i = s.indexOf(c, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     private static Kind assignmentKind(String name) {

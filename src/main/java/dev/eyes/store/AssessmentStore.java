@@ -40,10 +40,12 @@ public final class AssessmentStore implements AnalysisRecords {
 
     private final Database db;
     private final CandidateStore candidates;
+    private final ConnectionPool pool;
 
     public AssessmentStore(Database db) {
         this.db = db;
         this.candidates = new CandidateStore(db);
+        this.pool = new ConnectionPool(db, 4);
     }
 
     public Database database() {
@@ -54,7 +56,12 @@ public final class AssessmentStore implements AnalysisRecords {
 
     @Override
     public Candidate load(long id) throws SQLException {
-        StoredCandidate c = candidates.load(id);
+        StoredCandidate c;
+        try {
+            c = pool.with(conn -> candidates.load(conn, id));
+        } catch (StoreException e) {
+            throw new SQLException(e.getMessage(), e);
+        }
         return c == null ? null : new Candidate(id, c.trigger(), c.status() == AnalysisStatus.PENDING, c.attempts());
     }
 
@@ -65,108 +72,102 @@ public final class AssessmentStore implements AnalysisRecords {
 
     @Override
     public void attemptFailed(long id, int attempts, String error, String next) throws SQLException, StoreException {
-        try (Connection c = db.connect()) {
-            Tx.run(c, conn -> {
-                String now = Timestamps.format(Instant.now());
-                try (PreparedStatement ps = conn.prepareStatement("""
-                        UPDATE alert_candidates SET analysis_attempts = ?, analysis_failure = ?, updated_at = ?
-                        WHERE id = ? AND analysis_status = 'pending'""")) {
-                    ps.setInt(1, attempts);
-                    ps.setString(2, error);
-                    ps.setString(3, now);
-                    ps.setLong(4, id);
-                    if (ps.executeUpdate() == 1) {
-                        Transitions.record(conn, id, ASPECT, "pending", "pending",
-                                "attempt " + attempts + " failed: " + error + "; " + next);
-                    }
+        pool.tx(conn -> {
+            String now = Timestamps.format(Instant.now());
+            try (PreparedStatement ps = conn.prepareStatement("""
+                    UPDATE alert_candidates SET analysis_attempts = ?, analysis_failure = ?, updated_at = ?
+                    WHERE id = ? AND analysis_status = 'pending'""")) {
+                ps.setInt(1, attempts);
+                ps.setString(2, error);
+                ps.setString(3, now);
+                ps.setLong(4, id);
+                if (ps.executeUpdate() == 1) {
+                    Transitions.record(conn, id, ASPECT, "pending", "pending",
+                            "attempt " + attempts + " failed: " + error + "; " + next);
                 }
-                return null;
-            });
-        }
+            }
+            return null;
+        });
     }
 
     @Override
     public OptionalLong analyzed(long id, Insight insight, AnalysisMetadata meta) throws SQLException, StoreException {
-        try (Connection c = db.connect()) {
-            return Tx.run(c, conn -> {
-                AnalysisStatus status = status(conn, id);
-                if (status != AnalysisStatus.PENDING) {
-                    return OptionalLong.empty();
+        return pool.tx(conn -> {
+            AnalysisStatus status = status(conn, id);
+            if (status != AnalysisStatus.PENDING) {
+                return OptionalLong.empty();
+            }
+            String now = Timestamps.format(Instant.now());
+            long assessment;
+            try (PreparedStatement ps = conn.prepareStatement("""
+                    INSERT INTO assessments (assessed_at, summary, root_cause, severity, observation_confidence,
+                        diagnosis_confidence, backend, model, latency_ms, attempts, redaction_count)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, now);
+                ps.setString(2, insight.summary());
+                if (insight.rootCause() == null) {
+                    ps.setNull(3, Types.VARCHAR);
+                } else {
+                    ps.setString(3, insight.rootCause());
                 }
-                String now = Timestamps.format(Instant.now());
-                long assessment;
-                try (PreparedStatement ps = conn.prepareStatement("""
-                        INSERT INTO assessments (assessed_at, summary, root_cause, severity, observation_confidence,
-                            diagnosis_confidence, backend, model, latency_ms, attempts, redaction_count)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
-                    ps.setString(1, now);
-                    ps.setString(2, insight.summary());
-                    if (insight.rootCause() == null) {
-                        ps.setNull(3, Types.VARCHAR);
-                    } else {
-                        ps.setString(3, insight.rootCause());
-                    }
-                    ps.setString(4, insight.severity().wireName());
-                    ps.setString(5, insight.observationConfidence());
-                    ps.setString(6, insight.diagnosisConfidence());
-                    ps.setString(7, meta.backend());
-                    ps.setString(8, meta.model());
-                    ps.setLong(9, meta.latencyMillis());
-                    ps.setInt(10, meta.attempts());
-                    ps.setInt(11, meta.redactionCount());
-                    ps.executeUpdate();
-                    try (ResultSet keys = ps.getGeneratedKeys()) {
-                        keys.next();
-                        assessment = keys.getLong(1);
-                    }
+                ps.setString(4, insight.severity().wireName());
+                ps.setString(5, insight.observationConfidence());
+                ps.setString(6, insight.diagnosisConfidence());
+                ps.setString(7, meta.backend());
+                ps.setString(8, meta.model());
+                ps.setLong(9, meta.latencyMillis());
+                ps.setInt(10, meta.attempts());
+                ps.setInt(11, meta.redactionCount());
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    assessment = keys.getLong(1);
                 }
-                insertTexts(conn, "assessment_recommendations", assessment, insight.recommendations());
-                insertTexts(conn, "assessment_evidence", assessment, insight.evidence());
-                insertTexts(conn, "assessment_limitations", assessment, insight.limitations());
-                try (PreparedStatement ps = conn.prepareStatement("""
-                        UPDATE alert_candidates SET analysis_status = 'analyzed', analysis_failure = NULL,
-                            analysis_attempts = ?, assessment_id = ?, updated_at = ?
-                        WHERE id = ? AND analysis_status = 'pending'""")) {
-                    ps.setInt(1, meta.attempts());
-                    ps.setLong(2, assessment);
-                    ps.setString(3, now);
-                    ps.setLong(4, id);
-                    if (ps.executeUpdate() != 1) {
-                        throw new StoreException("candidate " + id + " changed while its assessment was stored");
-                    }
+            }
+            insertTexts(conn, "assessment_recommendations", assessment, insight.recommendations());
+            insertTexts(conn, "assessment_evidence", assessment, insight.evidence());
+            insertTexts(conn, "assessment_limitations", assessment, insight.limitations());
+            try (PreparedStatement ps = conn.prepareStatement("""
+                    UPDATE alert_candidates SET analysis_status = 'analyzed', analysis_failure = NULL,
+                        analysis_attempts = ?, assessment_id = ?, updated_at = ?
+                    WHERE id = ? AND analysis_status = 'pending'""")) {
+                ps.setInt(1, meta.attempts());
+                ps.setLong(2, assessment);
+                ps.setString(3, now);
+                ps.setLong(4, id);
+                if (ps.executeUpdate() != 1) {
+                    throw new StoreException("candidate " + id + " changed while its assessment was stored");
                 }
-                Transitions.record(conn, id, ASPECT, "pending", "analyzed", "analyzed by " + meta.backend() + " ("
-                        + meta.model() + ") in " + meta.latencyMillis() + " ms, attempt " + meta.attempts()
-                        + (meta.redactionCount() > 0 ? ", " + meta.redactionCount() + " redaction(s)" : ""));
-                return OptionalLong.of(assessment);
-            });
-        }
+            }
+            Transitions.record(conn, id, ASPECT, "pending", "analyzed", "analyzed by " + meta.backend() + " ("
+                    + meta.model() + ") in " + meta.latencyMillis() + " ms, attempt " + meta.attempts()
+                    + (meta.redactionCount() > 0 ? ", " + meta.redactionCount() + " redaction(s)" : ""));
+            return OptionalLong.of(assessment);
+        });
     }
 
     @Override
     public void failed(long id, int attempts, String reason) throws SQLException, StoreException {
-        try (Connection c = db.connect()) {
-            Tx.run(c, conn -> {
-                try (PreparedStatement ps = conn.prepareStatement("""
-                        UPDATE alert_candidates SET analysis_status = 'failed', analysis_failure = ?,
-                            analysis_attempts = ?, updated_at = ?
-                        WHERE id = ? AND analysis_status = 'pending'""")) {
-                    ps.setString(1, reason);
-                    ps.setInt(2, attempts);
-                    ps.setString(3, Timestamps.format(Instant.now()));
-                    ps.setLong(4, id);
-                    if (ps.executeUpdate() == 1) {
-                        Transitions.record(conn, id, ASPECT, "pending", "failed", reason);
-                    }
+        pool.tx(conn -> {
+            try (PreparedStatement ps = conn.prepareStatement("""
+                    UPDATE alert_candidates SET analysis_status = 'failed', analysis_failure = ?,
+                        analysis_attempts = ?, updated_at = ?
+                    WHERE id = ? AND analysis_status = 'pending'""")) {
+                ps.setString(1, reason);
+                ps.setInt(2, attempts);
+                ps.setString(3, Timestamps.format(Instant.now()));
+                ps.setLong(4, id);
+                if (ps.executeUpdate() == 1) {
+                    Transitions.record(conn, id, ASPECT, "pending", "failed", reason);
                 }
-                return null;
-            });
-        }
+            }
+            return null;
+        });
     }
 
     @Override
     public List<Long> takeRequests() throws SQLException, StoreException {
-        try (Connection c = db.connect()) {
+        return pool.with(c -> {
             // the common case — nothing asked — costs one indexed read and no write lock
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT 1 FROM analysis_requests LIMIT 1")) {
@@ -206,7 +207,7 @@ public final class AssessmentStore implements AnalysisRecords {
                 }
                 return new ArrayList<>(out);
             });
-        }
+        });
     }
 
     // ---- the API of the dashboard, the MCP server and the CLI ------------------------------------------------
@@ -220,12 +221,10 @@ public final class AssessmentStore implements AnalysisRecords {
      * @throws CandidateStateException    "Alert candidate {id} cannot be analyzed while its status is '{s}'" (409)
      */
     public void retryCandidate(long id, String reason) throws SQLException, StoreException {
-        try (Connection c = db.connect()) {
-            Tx.run(c, conn -> {
-                checkRetryable(conn, id, reason);
-                return null;
-            });
-        }
+        pool.tx(conn -> {
+            checkRetryable(conn, id, reason);
+            return null;
+        });
     }
 
     /**
@@ -234,19 +233,17 @@ public final class AssessmentStore implements AnalysisRecords {
      * the pending candidate at its next start).
      */
     public void requestAnalysis(long id, String requestedBy) throws SQLException, StoreException {
-        try (Connection c = db.connect()) {
-            Tx.run(c, conn -> {
-                checkRetryable(conn, id, "manual analysis requested by " + requestedBy);
-                try (PreparedStatement ps = conn.prepareStatement(
-                        "INSERT INTO analysis_requests (candidate_id, requested_at, requested_by) VALUES (?, ?, ?)")) {
-                    ps.setLong(1, id);
-                    ps.setString(2, Timestamps.format(Instant.now()));
-                    ps.setString(3, requestedBy);
-                    ps.executeUpdate();
-                }
-                return null;
-            });
-        }
+        pool.tx(conn -> {
+            checkRetryable(conn, id, "manual analysis requested by " + requestedBy);
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "INSERT INTO analysis_requests (candidate_id, requested_at, requested_by) VALUES (?, ?, ?)")) {
+                ps.setLong(1, id);
+                ps.setString(2, Timestamps.format(Instant.now()));
+                ps.setString(3, requestedBy);
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     private void checkRetryable(Connection conn, long id, String reason) throws SQLException, StoreException {

@@ -73,6 +73,12 @@ class RedactorTest {
     }
 
     @Test
+    void fullFormIpv6() {
+        assertThat(all.redact("from 0:0:0:0:0:ffff:192.0.2.1 and 2001:0db8:85a3:0000:0000:8a2e:0370:7334.").text())
+                .isEqualTo("from [REDACTED:ipv6] and [REDACTED:ipv6].");
+    }
+
+    @Test
     void leavesLookalikesAlone() {
         String in = "[10:30:45-10:30:50] std::string at 0x7ffd, MAC aa:bb:cc:dd:ee:ff, version 1.2.3, "
                 + "port 8080, Failed password for root from ssh2, token expired";
