@@ -287,8 +287,21 @@ public final class Analyzer {
             Running r = new Running(job, new Exchange("Request timeout: no complete answer from " + backend.name()
                     + " within " + describe(settings.timeout()) + " (ai.timeout_seconds)"));
             running.put(job.id, r);
-            r.thread = Thread.ofVirtual().name("eyes-analysis-" + job.id).unstarted(() -> run(r));
+            r.thread = Thread.ofVirtual().name("eyes-analysis-" + job.id).unstarted(() -> runGuarded(r));
             r.thread.start();
+        }
+    }
+
+    /** Whatever happens in {@link #run}, the job leaves the analyzer and its slot is freed. */
+    private void runGuarded(Running r) {
+        try {
+            run(r);
+        } catch (Throwable t) {
+            LOG.error("analysis of candidate {} stopped by an unexpected error; it stays pending", r.job.id, t);
+            skip(r.job, "an unexpected error in Eyes: " + t);
+            if (t instanceof VirtualMachineError e) {
+                throw e;
+            }
         }
     }
 
@@ -302,7 +315,7 @@ public final class Analyzer {
             } catch (Exception e) {
                 LOG.error("analysis: cannot read candidate {} ({}); it stays pending until the next start", job.id,
                         e.getMessage());
-                finish(job);
+                skip(job, "it cannot be read from the store: " + e.getMessage());
                 return;
             }
             if (c == null || !c.pending()) {

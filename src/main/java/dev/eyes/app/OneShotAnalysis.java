@@ -4,6 +4,7 @@ import dev.eyes.analysis.AnalysisListener;
 import dev.eyes.analysis.AnalysisRecords;
 import dev.eyes.analysis.AnalyzedCandidate;
 import dev.eyes.analysis.Analyzer;
+import dev.eyes.analysis.Backoff;
 import dev.eyes.analysis.Scheduler;
 import dev.eyes.config.AiConfig;
 import dev.eyes.rule.Trigger;
@@ -12,6 +13,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -71,10 +74,17 @@ final class OneShotAnalysis implements AutoCloseable {
         CompletableFuture<Outcome> f = new CompletableFuture<>();
         waiting.put(id, f);
         analyzer.submit(id, trigger); // false: already queued — its outcome is awaited all the same
+        // an upper bound no analysis can reach: every attempt timing out after the longest backoff, and a minute
+        Analyzer.Settings s = analyzer.settings();
+        Duration wait = s.backoff().cap().compareTo(Backoff.MAX_RETRY_AFTER) > 0 ? s.backoff().cap()
+                : Backoff.MAX_RETRY_AFTER;
+        Duration limit = s.timeout().plus(wait).multipliedBy(s.maxAttempts()).plusMinutes(1);
         try {
-            return f.get();
+            return f.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             return new Outcome(null, String.valueOf(e.getCause()));
+        } catch (TimeoutException e) {
+            return new Outcome(null, "no outcome within " + limit.toSeconds() + " s");
         }
     }
 

@@ -119,7 +119,7 @@ public final class MockBackend implements Backend {
 
     @Override
     public Probe probe() {
-        return new Probe(true, "AI backend: mock — canned answers, no model is asked (pattern "
+        return new Probe(true, "mock — canned answers, no model is asked (pattern "
                 + pattern.stream().map(o -> o.name().toLowerCase(Locale.ROOT)).toList() + ", delay "
                 + delay.toMillis() + " ms)");
     }
