@@ -30,6 +30,11 @@ import tools.jackson.databind.node.ObjectNode;
 public final class FakeLlmServer implements AutoCloseable {
     public static final JsonMapper JSON = JsonMapper.builder().build();
 
+    static {
+        // like real servers (Go's net/http, Node's http): no Nagle delay on the small streamed writes
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     /** A request as received. */
     public record Request(String method, String path, Map<String, List<String>> headers, String body) {
         public JsonNode json() {
