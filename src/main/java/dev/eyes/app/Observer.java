@@ -52,7 +52,7 @@ public final class Observer {
     private AssessmentStore assessments;
     private Scheduler timers;
     private Analyzer analyzer;
-    private InsightSink insightSink = Observer::logAnalyzed;
+    private volatile InsightSink insightSink = Observer::logAnalyzed;
     private Recorder recorder;
     private EventLoop loop;
     private List<Source> sources = List.of();

@@ -231,6 +231,55 @@ class AnalyzerTest {
     }
 
     @Test
+    void connectionResetMidAnswerThenSuccess() throws Exception {
+        // a raw HTTP server: the first answer is cut by a TCP reset halfway, the second is whole
+        try (java.net.ServerSocket raw = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+            Thread serving = Thread.ofVirtual().start(() -> {
+                for (int n = 0; n < 2; n++) {
+                    try (java.net.Socket s = raw.accept()) {
+                        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                                s.getInputStream(), StandardCharsets.UTF_8));
+                        int length = 0;
+                        for (String h = in.readLine(); h != null && !h.isEmpty(); h = in.readLine()) {
+                            if (h.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                                length = Integer.parseInt(h.substring(15).strip());
+                            }
+                        }
+                        in.skip(length);
+                        String line = "{\"model\":\"llama3\",\"message\":{\"role\":\"assistant\",\"content\":"
+                                + FakeLlmServer.JSON.writeValueAsString(GOOD) + "},\"done\":true}\n";
+                        byte[] body = line.getBytes(StandardCharsets.UTF_8);
+                        java.io.OutputStream out = s.getOutputStream();
+                        out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nContent-Length: "
+                                + body.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                        if (n == 0) {
+                            out.write(body, 0, body.length / 2);
+                            out.flush();
+                            s.setSoLinger(true, 0); // close with RST
+                        } else {
+                            out.write(body);
+                            out.flush();
+                        }
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            Analyzer a = analyzer(settings(1, Duration.ofSeconds(5), 3, 60, 10),
+                    ollama("http://127.0.0.1:" + raw.getLocalPort()));
+            long id = pending();
+            a.submit(id);
+            awaitRetryScheduled(a, id, 1);
+            assertThat(store.failure(id)).startsWith("Backend communication failed: the connection to http://127.0.0.1:"
+                    + raw.getLocalPort() + "/api/chat broke while reading the answer");
+            clock.advance(Duration.ofSeconds(1));
+            awaitStatus(id, AnalysisStatus.ANALYZED);
+            assertThat(store.assessmentOf(id).metadata().attempts()).isEqualTo(2);
+            serving.join(5000);
+        }
+    }
+
+    @Test
     void serverErrorThenSuccess() throws Exception {
         server.then(status(500, "{\"error\":\"llama runner process has terminated: signal: killed\"}"),
                 ollamaStream(GOOD));

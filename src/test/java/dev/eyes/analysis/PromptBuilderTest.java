@@ -166,6 +166,18 @@ class PromptBuilderTest {
                 .isEqualTo("single timestamp (no measurable span)");
     }
 
+    @Test
+    void redactionFindsNothingInACleanPrompt() {
+        Redactor strictest = new Redactor(true, true);
+        for (Platform p : List.of(Platform.LINUX, Platform.MACOS)) {
+            for (Trigger t : List.of(richCrash(), Triggers.errorBurst(12))) {
+                PromptBuilder.Prompt prompt = new PromptBuilder(p).build(t);
+                assertThat(strictest.redact(prompt.system()).total()).isZero();
+                assertThat(strictest.redact(prompt.user()).counts()).isEmpty();
+            }
+        }
+    }
+
     private static String section(String user, String header) {
         int at = user.indexOf(header);
         int next = user.indexOf("\n## ", at + 1);

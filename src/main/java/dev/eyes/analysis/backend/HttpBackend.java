@@ -142,6 +142,12 @@ abstract class HttpBackend implements Backend {
             return exchange.cancellation();
         }
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c.getMessage() != null && !msg.contains(c.getMessage())) {
+                msg = msg + ": " + c.getMessage(); // "closed" alone says little; the cause says why
+                break;
+            }
+        }
         return AnalysisException.transport("the connection to " + origin(uri) + " broke while reading the answer: "
                 + scrub(msg), e);
     }
