@@ -81,6 +81,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         })) {
             outcome = runner.analyze(id, null);
         }
+        store.close();
         if (outcome.analyzed() == null) {
             throw new UserError("analysis of candidate " + id + " failed: " + outcome.failure());
         }

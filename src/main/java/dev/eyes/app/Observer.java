@@ -169,6 +169,9 @@ public final class Observer {
             if (timers != null) {
                 timers.shutdown();
             }
+            if (assessments != null) {
+                assessments.close();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * queue of manual analysis requests ({@code analysis_requests}) through which other processes (dashboard, MCP)
  * ask the running observer for an analysis.
  */
-public final class AssessmentStore implements AnalysisRecords {
+public final class AssessmentStore implements AnalysisRecords, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AssessmentStore.class);
     public static final String ASPECT = "analysis";
     /** At most this many requests are taken per poll. */
@@ -50,6 +50,12 @@ public final class AssessmentStore implements AnalysisRecords {
 
     public Database database() {
         return db;
+    }
+
+    /** Closes the pooled connections (the store stays usable: it opens new ones when asked). */
+    @Override
+    public void close() {
+        pool.close();
     }
 
     // ---- the analyzer's side -------------------------------------------------------------------------------

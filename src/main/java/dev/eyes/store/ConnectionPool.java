@@ -13,7 +13,6 @@ import java.util.concurrent.BlockingQueue;
 final class ConnectionPool implements AutoCloseable {
     private final Database db;
     private final BlockingQueue<Connection> idle;
-    private volatile boolean closed;
 
     ConnectionPool(Database db, int size) {
         this.db = db;
@@ -34,7 +33,7 @@ final class ConnectionPool implements AutoCloseable {
             reuse = !(e.getCause() instanceof SQLException);
             throw e;
         } finally {
-            if (!reuse || closed || !idle.offer(c)) {
+            if (!reuse || !idle.offer(c)) {
                 close(c);
             }
         }
@@ -45,9 +44,9 @@ final class ConnectionPool implements AutoCloseable {
         return with(c -> Tx.run(c, body));
     }
 
+    /** Closes the idle connections; later calls open new ones as needed. */
     @Override
     public void close() {
-        closed = true;
         Connection c;
         while ((c = idle.poll()) != null) {
             close(c);
