@@ -8,9 +8,8 @@ import picocli.CommandLine.Command;
 /** The {@code eyes} command line. With no subcommand it runs the observer, like {@code eyes run}. */
 @Command(name = "eyes", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Eyes watches this machine and tells you, in plain words, what is going wrong and why.",
-        subcommands = {RunCommand.class, ReplayCommand.class, SampleCommand.class, ParseCommand.class, ConfigCommand.class,
-            VersionCommand.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ReplayCommand.class, AnalyzeCommand.class, SampleCommand.class,
+            ParseCommand.class, ConfigCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 
     @Override

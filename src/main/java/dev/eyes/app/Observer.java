@@ -1,5 +1,9 @@
 package dev.eyes.app;
 
+import dev.eyes.analysis.AnalyzedCandidate;
+import dev.eyes.analysis.Analyzer;
+import dev.eyes.analysis.InsightSink;
+import dev.eyes.analysis.Scheduler;
 import dev.eyes.config.EyesConfig;
 import dev.eyes.pipeline.CheckpointTracker;
 import dev.eyes.pipeline.EventLoop;
@@ -11,6 +15,7 @@ import dev.eyes.source.Platform;
 import dev.eyes.source.RestartPolicy;
 import dev.eyes.source.Source;
 import dev.eyes.store.AnalysisStatus;
+import dev.eyes.store.AssessmentStore;
 import dev.eyes.store.CandidateStore;
 import dev.eyes.store.Database;
 import dev.eyes.store.Recorder;
@@ -44,6 +49,10 @@ public final class Observer {
     private final RestartPolicy restartPolicy;
     private Database database;
     private CandidateStore candidates;
+    private AssessmentStore assessments;
+    private Scheduler timers;
+    private Analyzer analyzer;
+    private volatile InsightSink insightSink = Observer::logAnalyzed;
     private Recorder recorder;
     private EventLoop loop;
     private List<Source> sources = List.of();
@@ -78,6 +87,11 @@ public final class Observer {
                     + (plan.unavailable().isEmpty() ? " (logging.sources is \"none\" and no [[logging.files]] are set)"
                     : ": " + String.join("; ", plan.unavailable())));
         }
+        assessments = new AssessmentStore(database);
+        timers = Scheduler.system("eyes-analysis-timer");
+        analyzer = Analyzer.create(config.ai(), platform, assessments, timers, timers, a -> insightSink.accept(a));
+        // candidates left pending by the last run are queued before new ones
+        analyzer.start();
         recorder = new Recorder(candidates, 10_000, this::onStored);
         RecentBuffers buffers = new RecentBuffers(config.buffer());
         TriggerEngine engine = new TriggerEngine(TriggerEngine.rulesFor(config), TriggerEngine.cooldownsFor(config),
@@ -123,8 +137,26 @@ public final class Observer {
         }
     }
 
+    /** On the writer thread, right after the commit: only queues (never waits for the analysis). */
     private void onStored(StoredCandidate c) {
         LOG.debug("stored candidate {} ({})", c.id(), c.trigger().rule());
+        if (c.status() == AnalysisStatus.PENDING) {
+            analyzer.submit(c.id(), c.trigger());
+        }
+    }
+
+    /** Until the alert stage exists, an analysed candidate is logged. */
+    private static void logAnalyzed(AnalyzedCandidate a) {
+        LOG.info("candidate {} analyzed ({} {}): {}: {}{} [{} {}, {} ms, {} attempt(s)]", a.candidateId(),
+                a.trigger().rule(), a.trigger().source() == null ? "system-wide" : a.trigger().source(),
+                a.insight().severity().wireName(), a.insight().summary(),
+                a.insight().rootCause() == null ? "" : " (cause: " + a.insight().rootCause() + ")",
+                a.metadata().backend(), a.metadata().model(), a.metadata().latencyMillis(), a.metadata().attempts());
+    }
+
+    /** Where analysed candidates go next (the alert stage); set before {@link #start}. */
+    public void setInsightSink(InsightSink sink) {
+        this.insightSink = sink == null ? InsightSink.NONE : sink;
     }
 
     /** Stops sources, drains the loop, writes what is pending, within {@code deadline} in all. */
@@ -142,7 +174,17 @@ public final class Observer {
                 LOG.warn("the event loop did not finish in time");
             }
             if (recorder != null) {
-                recorder.stop(remaining(end, 0.9));
+                recorder.stop(remaining(end, 0.7));
+            }
+            if (analyzer != null) {
+                // in-flight analyses are cancelled; their candidates stay pending for the next start
+                analyzer.stop(remaining(end, 0.9));
+            }
+            if (timers != null) {
+                timers.shutdown();
+            }
+            if (assessments != null) {
+                assessments.close();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -169,6 +211,14 @@ public final class Observer {
 
     public Database database() {
         return database;
+    }
+
+    public Analyzer analyzer() {
+        return analyzer;
+    }
+
+    public AssessmentStore assessments() {
+        return assessments;
     }
 
     public Options options() {

@@ -10,7 +10,10 @@ import dev.eyes.source.DecodeCounters;
 import dev.eyes.source.LineReader;
 import dev.eyes.source.LogDecoder;
 import dev.eyes.source.LogFormat;
+import dev.eyes.analysis.MemoryRecords;
+import dev.eyes.source.Platform;
 import dev.eyes.store.AnalysisStatus;
+import dev.eyes.store.AssessmentStore;
 import dev.eyes.store.CandidateStore;
 import dev.eyes.store.Database;
 import dev.eyes.store.EventJson;
@@ -63,12 +66,20 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--database", paramLabel = "FILE", description = "Also store the triggers in this SQLite file.")
     Path database;
 
+    @Option(names = "--analyze", description = "Send each trigger to the configured AI backend and print the insight"
+            + " beside it (with --database, the assessment is stored too).")
+    boolean analyze;
+
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Recorded log files.")
     List<Path> files;
 
     private PrintWriter out;
     private CandidateStore store;
     private long triggers;
+    private OneShotAnalysis analysis;
+    private MemoryRecords memory;
+    private long analysed;
+    private long analysisFailures;
 
     @Override
     public Integer call() throws Exception {
@@ -96,6 +107,28 @@ final class ReplayCommand implements Callable<Integer> {
                 throw new UserError("cannot read the database " + database + ": " + e.getMessage());
             }
         }
+        if (analyze) {
+            PrintWriter err = spec.commandLine().getErr();
+            memory = new MemoryRecords();
+            analysis = new OneShotAnalysis(config.ai(), Platform.detect(),
+                    store != null ? new AssessmentStore(store.database()) : memory, msg -> {
+                        if (configOptions.verbose) {
+                            err.println("eyes: " + msg);
+                            err.flush();
+                        }
+                    });
+        }
+        try {
+            return run(config, forced, buffers, engine);
+        } finally {
+            if (analysis != null) {
+                analysis.close();
+            }
+        }
+    }
+
+    private int run(EyesConfig config, LogFormat forced, RecentBuffers buffers, TriggerEngine engine)
+            throws InterruptedException {
         EventProcessor processor = new EventProcessor(buffers, engine, null);
         long read = 0;
         long skipped = 0;
@@ -114,8 +147,10 @@ final class ReplayCommand implements Callable<Integer> {
         out.flush();
         double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
         spec.commandLine().getErr().printf(Locale.ROOT,
-                "replay: %d records read, %d skipped as malformed, %d triggers (%.2f s, %.0f records/s)%n",
-                read, skipped, triggers, secs, (read + skipped) / secs);
+                "replay: %d records read, %d skipped as malformed, %d triggers (%.2f s, %.0f records/s)%s%n",
+                read, skipped, triggers, secs, (read + skipped) / secs,
+                analyze ? String.format(Locale.ROOT, "; %d analysed, %d analyses failed", analysed, analysisFailures)
+                        : "");
         spec.commandLine().getErr().flush();
         return failed ? 1 : 0;
     }
@@ -145,6 +180,32 @@ final class ReplayCommand implements Callable<Integer> {
 
     private void onTrigger(Trigger t) {
         triggers++;
+        long id = 0;
+        if (store != null) {
+            try (Connection c = store.database().connect()) {
+                id = Tx.run(c, conn -> store.insert(conn, t, analyze ? AnalysisStatus.PENDING : AnalysisStatus.NOT_DONE,
+                        analyze ? null : STORED_BY_REPLAY));
+            } catch (SQLException | StoreException e) {
+                throw new UserError("cannot store a trigger in " + database + ": " + e.getMessage());
+            }
+        }
+        OneShotAnalysis.Outcome outcome = null;
+        if (analysis != null) {
+            if (store == null) {
+                id = memory.add(t);
+            }
+            try {
+                outcome = analysis.analyze(id, t);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UserError("interrupted");
+            }
+            if (outcome.analyzed() != null) {
+                analysed++;
+            } else {
+                analysisFailures++;
+            }
+        }
         if (json) {
             ObjectNode n = EventJson.MAPPER.createObjectNode();
             n.put("time", Timestamps.format(t.timestamp()));
@@ -157,20 +218,27 @@ final class ReplayCommand implements Callable<Integer> {
             t.logEvents().forEach(e -> logs.add(EventJson.log(e)));
             n.put("metrics_event_count", t.metricsEvents().size());
             n.put("disk_event_count", t.diskEvents().size());
+            if (outcome != null) {
+                if (outcome.analyzed() != null) {
+                    n.set("analysis", InsightText.json(outcome.analyzed().insight(), outcome.analyzed().metadata()));
+                } else {
+                    n.put("analysis_error", outcome.failure());
+                }
+            }
             out.println(n);
         } else {
             out.printf(Locale.ROOT, "%s %-8s %s %s: %s [%d log events]%n", Timestamps.format(t.timestamp()),
                     t.expectedSeverity().wireName(), t.rule(), t.source() == null ? "system-wide" : t.source(),
                     t.reason(), t.logEvents().size());
-        }
-        out.flush();
-        if (store != null) {
-            try (Connection c = store.database().connect()) {
-                Tx.run(c, conn -> store.insert(conn, t, AnalysisStatus.NOT_DONE, STORED_BY_REPLAY));
-            } catch (SQLException | StoreException e) {
-                throw new UserError("cannot store a trigger in " + database + ": " + e.getMessage());
+            if (outcome != null) {
+                if (outcome.analyzed() != null) {
+                    out.print(InsightText.text(outcome.analyzed().insight(), outcome.analyzed().metadata(), "    "));
+                } else {
+                    out.println("    Analysis failed: " + outcome.failure());
+                }
             }
         }
+        out.flush();
     }
 
     private static String describe(IOException e) {

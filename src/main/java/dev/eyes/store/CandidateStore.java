@@ -152,8 +152,10 @@ public final class CandidateStore {
         Severity severity;
         Instant at;
         AnalysisStatus status;
+        int attempts;
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT triggered_at, trigger_rule, trigger_source, trigger_reason, expected_severity, analysis_status
+                SELECT triggered_at, trigger_rule, trigger_source, trigger_reason, expected_severity, analysis_status,
+                    analysis_attempts
                 FROM alert_candidates WHERE id = ?""")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
@@ -166,6 +168,7 @@ public final class CandidateStore {
                 reason = rs.getString(4);
                 severity = Severity.parse(rs.getString(5));
                 status = AnalysisStatus.parse(rs.getString(6));
+                attempts = rs.getInt(7);
             }
         }
         List<LogEvent> logs = new ArrayList<>();
@@ -188,7 +191,8 @@ public final class CandidateStore {
                 }
             }
         }
-        return new StoredCandidate(id, new Trigger(at, rule, source, severity, reason, logs, metrics, disks), status);
+        return new StoredCandidate(id, new Trigger(at, rule, source, severity, reason, logs, metrics, disks), status,
+                attempts);
     }
 
     /** Ids of candidates in a status, oldest first. */

@@ -39,6 +39,8 @@ class ObserverJournaldTest {
                 disk_enabled = false
                 [web]
                 enabled = false
+                [ai]
+                backend = "mock"
                 [storage]
                 database_path = "%s"
                 %s
@@ -81,13 +83,17 @@ class ObserverJournaldTest {
             assertThat(c.get("trigger_rule")).isEqualTo("ErrorFrequencyRule");
             assertThat(c.get("trigger_source")).isEqualTo("burst-app");
             assertThat(c.get("expected_severity")).isEqualTo("warning");
-            assertThat(c.get("analysis_status")).isEqualTo("pending");
+            assertThat(c.get("analysis_status")).isIn("pending", "analyzed"); // the mock backend answers at once
             assertThat(c.get("log_event_count")).isEqualTo(6);
             assertThat(Sql.query(db, "SELECT payload FROM alert_candidate_context_events WHERE event_kind = 'log'"
                     + " ORDER BY position")).extracting(r -> (String) r.get("payload"))
                     .hasSize(6).allSatisfy(p -> assertThat(p).contains("\"process\":\"burst-app\"")
                             .contains("database connection failed attempt"));
-            assertThat(Sql.count(db, "SELECT COUNT(*) FROM alert_candidate_transitions")).isEqualTo(1);
+            assertThat(Sql.query(db, "SELECT to_status, reason FROM alert_candidate_transitions WHERE from_status IS NULL"))
+                    .singleElement().satisfies(r -> {
+                        assertThat(r.get("to_status")).isEqualTo("pending");
+                        assertThat((String) r.get("reason")).startsWith("triggered: Rule 'ErrorFrequencyRule'");
+                    });
             assertThat(Sql.count(db, "SELECT COUNT(*) FROM rule_cooldowns WHERE cooldown_key = 'ErrorFrequencyRule:burst-app'"))
                     .isEqualTo(1);
 

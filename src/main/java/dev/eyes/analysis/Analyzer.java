@@ -1,0 +1,695 @@
+package dev.eyes.analysis;
+
+import dev.eyes.analysis.AnalysisException.Kind;
+import dev.eyes.analysis.backend.Backend;
+import dev.eyes.analysis.backend.BackendRequest;
+import dev.eyes.analysis.backend.Exchange;
+import dev.eyes.analysis.backend.Probe;
+import dev.eyes.analysis.backend.Reply;
+import dev.eyes.config.AiConfig;
+import dev.eyes.rule.Trigger;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Analyses stored candidates without ever making their producer wait (the seed's async contract).
+ * <ul>
+ *   <li>{@link #submit} only queues: it takes a lock for a few map operations and returns.</li>
+ *   <li>At most {@code ai.max_concurrent} exchanges run at once, each on its own virtual thread, each under a
+ *       watchdog that cancels the whole exchange — streaming included — after {@code ai.timeout_seconds}.</li>
+ *   <li>An attempt: redact → prompt → backend (text streamed to {@link AnalysisListener}s) → parse → sanitise →
+ *       store (assessment + {@code analyzed}, one transaction) → {@link InsightSink}.</li>
+ *   <li>A retryable failure (transport, timeout, 5xx, 429, invalid answer) is stored on the candidate (attempt
+ *       count, error) and goes to the {@link RetryQueue} with backoff 1 s, 2 s, 4 s … capped at
+ *       {@code ai.retry_max_delay_seconds} (429: at least {@code Retry-After}); after {@code ai.max_attempts}
+ *       attempts, or at once for other 4xx, the candidate is {@code failed} with the reason. A full retry queue
+ *       fails its oldest entry ("retry queue full").</li>
+ *   <li>{@link #start} re-queues candidates left pending (a crash, a stop); {@link #stop} cancels the exchanges
+ *       in flight and leaves their candidates pending for the next start.</li>
+ *   <li>Manual requests written by other processes ({@code analysis_requests}) are picked up every
+ *       {@link #REQUEST_POLL}.</li>
+ * </ul>
+ * Retry timing runs on an injected {@link Scheduler} (tests move time by hand); timeouts and polling on real time.
+ */
+public final class Analyzer {
+    private static final Logger LOG = LoggerFactory.getLogger(Analyzer.class);
+    public static final Duration REQUEST_POLL = Duration.ofSeconds(2);
+    /** Triggers handed over with {@link #submit} are kept in memory while the backlog is this small. */
+    static final int KEEP_TRIGGERS = 64;
+    private static final int OVERHEAD_SAMPLES = 4096;
+
+    /** The knobs, from {@code [ai]}. */
+    public record Settings(int maxConcurrent, Duration timeout, int maxAttempts, Backoff backoff, int retryQueueSize) {
+        public static Settings of(AiConfig ai) {
+            return new Settings(ai.maxConcurrent(), Duration.ofSeconds(ai.timeoutSeconds()), ai.maxAttempts(),
+                    Backoff.of(ai.retryMaxDelaySeconds()), ai.retryQueueSize());
+        }
+
+        public Settings withTimeout(Duration t) {
+            return new Settings(maxConcurrent, t, maxAttempts, backoff, retryQueueSize);
+        }
+    }
+
+    /** A snapshot for health pages and self-monitoring. */
+    public record Stats(int running, int ready, int retrying, long analyzed, long failed, long failedAttempts) {
+    }
+
+    private static final class Job {
+        final long id;
+        Trigger trigger;
+        int attempts;
+        /** The trigger is at hand and the candidate known to be pending (handed over right after storing). */
+        boolean loaded;
+
+        Job(long id, Trigger trigger) {
+            this.id = id;
+            this.trigger = trigger;
+            this.loaded = trigger != null;
+        }
+    }
+
+    private static final class Running {
+        final Job job;
+        final Exchange exchange;
+        Thread thread;
+
+        Running(Job job, Exchange exchange) {
+            this.job = job;
+            this.exchange = exchange;
+        }
+    }
+
+    private final Settings settings;
+    private final Backend backend;
+    private final Redactor redactor;
+    private final PromptBuilder prompts;
+    private final InsightParser parser;
+    private final InsightSanitizer sanitizer = new InsightSanitizer();
+    private final AnalysisRecords records;
+    private final Scheduler retryScheduler;
+    private final Scheduler realTime;
+    private final InsightSink sink;
+    private final List<AnalysisListener> listeners = new CopyOnWriteArrayList<>();
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<Long, Job> jobs = new HashMap<>();
+    private final ArrayDeque<Job> ready = new ArrayDeque<>();
+    private final RetryQueue<Job> retries;
+    private final Map<Long, Running> running = new HashMap<>();
+    private Scheduler.Cancellable retryTimer;
+    private long retryTimerDue;
+    private boolean started;
+    private boolean stopping;
+    private final long[] overhead = new long[OVERHEAD_SAMPLES];
+    private int overheadCount;
+
+    private final AtomicLong analyzedCount = new AtomicLong();
+    private final AtomicLong failedCount = new AtomicLong();
+    private final AtomicLong failedAttempts = new AtomicLong();
+
+    /**
+     * @param retryScheduler time for the retry queue's backoff (inject a manual one in tests)
+     * @param realTime       timeouts and request polling (real time)
+     */
+    public Analyzer(Settings settings, Backend backend, Redactor redactor, PromptBuilder prompts, InsightParser parser,
+                    AnalysisRecords records, Scheduler retryScheduler, Scheduler realTime, InsightSink sink) {
+        this.settings = settings;
+        this.backend = backend;
+        this.redactor = redactor;
+        this.prompts = prompts;
+        this.parser = parser;
+        this.records = records;
+        this.retryScheduler = retryScheduler;
+        this.realTime = realTime;
+        this.sink = sink == null ? InsightSink.NONE : sink;
+        this.retries = new RetryQueue<>(settings.retryQueueSize());
+    }
+
+    /**
+     * The analyzer {@code [ai]} describes: its backend, redaction (network identities only off loopback), prompt
+     * for {@code platform}, parser limits, concurrency and retries.
+     */
+    public static Analyzer create(AiConfig ai, dev.eyes.source.Platform platform, AnalysisRecords records,
+                                  Scheduler retryScheduler, Scheduler realTime, InsightSink sink) {
+        Backend backend = dev.eyes.analysis.backend.Backends.create(ai);
+        return new Analyzer(Settings.of(ai), backend,
+                Redactor.forTarget(ai.redact(), ai.redactNetworkIdentities(), backend.target()),
+                new PromptBuilder(platform), new InsightParser(ai.maxResponseBytes()), records, retryScheduler,
+                realTime, sink);
+    }
+
+    public void addListener(AnalysisListener l) {
+        listeners.add(l);
+    }
+
+    public void removeListener(AnalysisListener l) {
+        listeners.remove(l);
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** As the observer starts it: re-queue what is pending, poll for manual requests, check the backend. */
+    public void start() {
+        start(true, true, true);
+    }
+
+    /**
+     * Re-queues the candidates left pending, checks the backend once (in the background) and starts polling for
+     * manual requests.
+     *
+     * @param requeuePending whether to queue the candidates the store lists as pending
+     * @param pollRequests   whether to poll {@code analysis_requests} (the observer does; one-shot commands do not)
+     * @param probe          whether to check the backend and log the outcome once
+     */
+    public void start(boolean requeuePending, boolean pollRequests, boolean probe) {
+        lock.lock();
+        try {
+            if (started) {
+                return;
+            }
+            started = true;
+        } finally {
+            lock.unlock();
+        }
+        List<Long> pending;
+        try {
+            pending = requeuePending ? records.pending() : List.of();
+        } catch (Exception e) {
+            LOG.error("analysis: cannot list the candidates left pending: {}", e.getMessage());
+            pending = List.of();
+        }
+        if (!pending.isEmpty()) {
+            LOG.info("analysis: re-queueing {} candidate(s) left pending by the last run", pending.size());
+        }
+        for (long id : pending) {
+            submit(id, null);
+        }
+        if (probe) {
+            Thread.ofVirtual().name("eyes-analysis-probe").start(() -> {
+                Probe p = backend.probe();
+                if (p.ok()) {
+                    LOG.info("AI backend: {}", p.message());
+                } else {
+                    LOG.warn("AI backend: {}", p.message());
+                }
+            });
+        }
+        if (pollRequests) {
+            schedulePoll();
+        }
+    }
+
+    private void schedulePoll() {
+        realTime.schedule(REQUEST_POLL, () -> Thread.ofVirtual().name("eyes-analysis-requests").start(() -> {
+            pollRequests();
+            boolean again;
+            lock.lock();
+            try {
+                again = !stopping;
+            } finally {
+                lock.unlock();
+            }
+            if (again) {
+                schedulePoll();
+            }
+        }));
+    }
+
+    /** Takes the manual requests other processes wrote and queues their candidates. Returns how many. */
+    public int pollRequests() {
+        List<Long> ids;
+        try {
+            ids = records.takeRequests();
+        } catch (Exception e) {
+            LOG.warn("analysis: cannot read manual analysis requests: {}", e.getMessage());
+            return 0;
+        }
+        int n = 0;
+        for (long id : ids) {
+            if (submit(id, null)) {
+                n++;
+            }
+        }
+        if (n > 0) {
+            LOG.info("analysis: {} manual request(s) queued", n);
+        }
+        return n;
+    }
+
+    /** Queues a stored, pending candidate whose trigger is not at hand (it is loaded when its turn comes). */
+    public boolean submit(long candidateId) {
+        return submit(candidateId, null);
+    }
+
+    /**
+     * Queues a pending candidate for analysis; never blocks. A candidate already queued, running or waiting for a
+     * retry is not queued twice.
+     *
+     * @param trigger its trigger if at hand (saves reading it back), else null
+     * @return false when it was already queued or the analyzer is stopping
+     */
+    public boolean submit(long candidateId, Trigger trigger) {
+        lock.lock();
+        try {
+            if (stopping || jobs.containsKey(candidateId)) {
+                return false;
+            }
+            Job job = new Job(candidateId, ready.size() < KEEP_TRIGGERS ? trigger : null);
+            jobs.put(candidateId, job);
+            ready.addLast(job);
+            dispatchLocked();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void dispatchLocked() {
+        while (!stopping && running.size() < settings.maxConcurrent() && !ready.isEmpty()) {
+            Job job = ready.pollFirst();
+            Running r = new Running(job, new Exchange("Request timeout: no complete answer from " + backend.name()
+                    + " within " + describe(settings.timeout()) + " (ai.timeout_seconds)"));
+            running.put(job.id, r);
+            r.thread = Thread.ofVirtual().name("eyes-analysis-" + job.id).unstarted(() -> runGuarded(r));
+            r.thread.start();
+        }
+    }
+
+    /** Whatever happens in {@link #run}, the job leaves the analyzer and its slot is freed. */
+    private void runGuarded(Running r) {
+        try {
+            run(r);
+        } catch (Throwable t) {
+            LOG.error("analysis of candidate {} stopped by an unexpected error; it stays pending", r.job.id, t);
+            skip(r.job, "an unexpected error in Eyes: " + t);
+            if (t instanceof VirtualMachineError e) {
+                throw e;
+            }
+        }
+    }
+
+    private void run(Running r) {
+        Job job = r.job;
+        Trigger trigger = job.trigger;
+        if (!job.loaded) {
+            AnalysisRecords.Candidate c;
+            try {
+                c = storeWithRetry(() -> records.load(job.id));
+            } catch (Exception e) {
+                LOG.error("analysis: cannot read candidate {} ({}); it stays pending until the next start", job.id,
+                        e.getMessage());
+                skip(job, "it cannot be read from the store: " + e.getMessage());
+                return;
+            }
+            if (c == null || !c.pending()) {
+                skip(job, c == null ? "it no longer exists" : "it is no longer pending");
+                return;
+            }
+            if (job.attempts == 0) {
+                // resumed after a restart: continue its count, but always make at least one more attempt
+                job.attempts = Math.max(0, Math.min(c.attempts(), settings.maxAttempts() - 1));
+            }
+            job.loaded = true;
+            job.trigger = trigger = c.trigger();
+        }
+        int attempt = ++job.attempts;
+        AnalysisException failure;
+        try {
+            attempt(r, trigger, attempt);
+            finish(job);
+            return;
+        } catch (AnalysisException e) {
+            failure = e;
+        } catch (InterruptedException e) {
+            failure = r.exchange.cancelled() ? r.exchange.cancellation()
+                    : new AnalysisException(Kind.CANCELLED, "Analysis interrupted");
+        } catch (RuntimeException e) {
+            LOG.error("analysis of candidate {} failed in Eyes", job.id, e);
+            failure = new AnalysisException(Kind.INTERNAL, "Analysis failed in Eyes: " + e, null, e);
+        }
+        handleFailure(job, attempt, failure);
+    }
+
+    /** One attempt; returns normally once the assessment is stored (or the candidate turned out not pending). */
+    private void attempt(Running r, Trigger trigger, int attempt) throws AnalysisException, InterruptedException {
+        long id = r.job.id;
+        long t0 = System.nanoTime();
+        Redactor.RedactedTrigger red = redactor.redact(trigger);
+        PromptBuilder.Prompt prompt = prompts.build(red.trigger());
+        // a last pass over everything that is sent: nothing unredacted may leave, whatever the prompt contains
+        Redactor.Result system = redactor.redact(prompt.system());
+        Redactor.Result user = redactor.redact(prompt.user());
+        int redactions = red.count() + system.total() + user.total();
+        BackendRequest request = new BackendRequest(system.text(), user.text(), trigger.expectedSeverity(),
+                PromptBuilder.clean(red.trigger().reason(), 200));
+        for (AnalysisListener l : listeners) {
+            safely(() -> l.started(id, attempt, backend.name(), backend.model()));
+        }
+        long sent = System.nanoTime();
+        Reply reply = exchange(r, request);
+        long received = System.nanoTime();
+        Insight parsed;
+        try {
+            parsed = parser.parse(reply.text());
+        } catch (AnalysisException e) {
+            if (reply.cutAtLimit()) {
+                throw AnalysisException.invalid(e.getMessage().replaceFirst("^Invalid response format: ", "")
+                        + " (the model stopped at ai.max_response_tokens)");
+            }
+            throw e;
+        }
+        Insight insight = sanitizer.sanitize(parsed, trigger.expectedSeverity());
+        AnalysisMetadata meta = new AnalysisMetadata(backend.name(), backend.model(), (received - sent) / 1_000_000,
+                attempt, redactions);
+        OptionalLong assessment;
+        try {
+            assessment = storeWithRetry(() -> records.analyzed(id, insight, meta));
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AnalysisException(Kind.INTERNAL, "Analysis completed but its assessment could not be stored: "
+                    + e.getMessage(), null, e);
+        }
+        long done = System.nanoTime();
+        recordOverhead((sent - t0) + (done - received));
+        if (assessment.isEmpty()) {
+            LOG.info("analysis: candidate {} was no longer pending when its analysis finished; not stored", id);
+            for (AnalysisListener l : listeners) {
+                safely(() -> l.skipped(id, "it was no longer pending when its analysis finished"));
+            }
+            return;
+        }
+        analyzedCount.incrementAndGet();
+        AnalyzedCandidate result = new AnalyzedCandidate(id, assessment.getAsLong(), trigger, insight, meta);
+        for (AnalysisListener l : listeners) {
+            safely(() -> l.finished(result));
+        }
+        try {
+            sink.accept(result);
+        } catch (RuntimeException e) {
+            LOG.error("analysis: handing candidate {} to the alert stage failed: {}", id, e.toString());
+        }
+    }
+
+    private Reply exchange(Running r, BackendRequest request) throws AnalysisException, InterruptedException {
+        Exchange ex = r.exchange;
+        Scheduler.Cancellable watchdog = realTime.schedule(settings.timeout(), () -> ex.cancel(Kind.TIMEOUT));
+        ex.begin();
+        try {
+            long id = r.job.id;
+            return backend.complete(request, ex, chunk -> {
+                for (AnalysisListener l : listeners) {
+                    safely(() -> l.text(id, chunk));
+                }
+            });
+        } catch (AnalysisException e) {
+            // an I/O error caused by our own cancel is the cancel
+            throw ex.cancelled() && e.kind() != Kind.TIMEOUT && e.kind() != Kind.CANCELLED ? ex.cancellation() : e;
+        } finally {
+            watchdog.cancel();
+            ex.end();
+        }
+    }
+
+    private void handleFailure(Job job, int attempt, AnalysisException e) {
+        long id = job.id;
+        if (e.kind() == Kind.CANCELLED) {
+            finish(job);
+            LOG.debug("analysis of candidate {} cancelled; it stays pending", id);
+            return;
+        }
+        failedAttempts.incrementAndGet();
+        boolean stoppingNow;
+        lock.lock();
+        try {
+            stoppingNow = stopping;
+        } finally {
+            lock.unlock();
+        }
+        boolean retry = e.kind().retryable() && attempt < settings.maxAttempts();
+        if (retry) {
+            Duration delay = settings.backoff().delay(attempt, e.retryAfter());
+            String next = stoppingNow ? "Eyes is stopping; it will be retried at the next start"
+                    : "retrying in " + describe(delay);
+            LOG.warn("analysis of candidate {} failed (attempt {} of {}): {}; {}", id, attempt,
+                    settings.maxAttempts(), e.getMessage(), next);
+            try {
+                storeWithRetry(() -> {
+                    records.attemptFailed(id, attempt, e.getMessage(), next);
+                    return OptionalLong.empty();
+                });
+            } catch (Exception se) {
+                LOG.error("analysis: cannot record the failed attempt of candidate {}: {}", id, se.getMessage());
+            }
+            for (AnalysisListener l : listeners) {
+                safely(() -> l.failed(id, attempt, e.getMessage(), true));
+            }
+            if (stoppingNow) {
+                finish(job);
+                return;
+            }
+            Job evicted;
+            lock.lock();
+            try {
+                running.remove(id);
+                if (stopping) {
+                    jobs.remove(id);
+                    return;
+                }
+                evicted = retries.add(job, retryScheduler.nanoTime() + delay.toNanos());
+                if (evicted != null) {
+                    jobs.remove(evicted.id);
+                }
+                armRetryTimerLocked();
+                dispatchLocked();
+            } finally {
+                lock.unlock();
+            }
+            if (evicted != null) {
+                fail(evicted, evicted.attempts, "Analysis retry queue full (ai.retry_queue_size = "
+                        + settings.retryQueueSize() + "); it was the oldest waiting");
+            }
+            return;
+        }
+        String reason = e.kind().retryable() ? e.getMessage() + " (after " + attempt + " attempt"
+                + (attempt == 1 ? "" : "s") + ")" : e.getMessage();
+        fail(job, attempt, reason);
+        finish(job);
+    }
+
+    private void fail(Job job, int attempts, String reason) {
+        long id = job.id;
+        LOG.warn("analysis of candidate {} failed: {}", id, reason);
+        failedCount.incrementAndGet();
+        try {
+            storeWithRetry(() -> {
+                records.failed(id, attempts, reason);
+                return OptionalLong.empty();
+            });
+        } catch (Exception se) {
+            LOG.error("analysis: cannot mark candidate {} failed ({}); it stays pending until the next start", id,
+                    se.getMessage());
+        }
+        for (AnalysisListener l : listeners) {
+            safely(() -> l.failed(id, attempts, reason, false));
+        }
+    }
+
+    private void skip(Job job, String why) {
+        finish(job);
+        LOG.debug("analysis: candidate {} skipped: {}", job.id, why);
+        for (AnalysisListener l : listeners) {
+            safely(() -> l.skipped(job.id, why));
+        }
+    }
+
+    /** The job leaves the analyzer; the next one may start. */
+    private void finish(Job job) {
+        lock.lock();
+        try {
+            running.remove(job.id);
+            jobs.remove(job.id);
+            dispatchLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void armRetryTimerLocked() {
+        OptionalLong next = retries.nextDue();
+        if (next.isEmpty()) {
+            if (retryTimer != null) {
+                retryTimer.cancel();
+                retryTimer = null;
+            }
+            return;
+        }
+        long due = next.getAsLong();
+        if (retryTimer != null && retryTimerDue - due <= 0) {
+            return; // armed for this time or earlier
+        }
+        if (retryTimer != null) {
+            retryTimer.cancel();
+        }
+        retryTimerDue = due;
+        long wait = Math.max(0, due - retryScheduler.nanoTime());
+        retryTimer = retryScheduler.schedule(Duration.ofNanos(wait), this::onRetryTimer);
+    }
+
+    private void onRetryTimer() {
+        lock.lock();
+        try {
+            retryTimer = null;
+            if (stopping) {
+                return;
+            }
+            List<Job> due = retries.takeDue(retryScheduler.nanoTime());
+            for (int i = due.size() - 1; i >= 0; i--) {
+                ready.addFirst(due.get(i)); // they waited: ahead of newer work
+            }
+            armRetryTimerLocked();
+            dispatchLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Cancels the exchanges in flight (their candidates stay pending), forgets what is queued (still pending in
+     * the store) and waits for the analysis threads to end, at most {@code deadline}.
+     */
+    public void stop(Duration deadline) throws InterruptedException {
+        List<Running> inFlight;
+        lock.lock();
+        try {
+            stopping = true;
+            if (retryTimer != null) {
+                retryTimer.cancel();
+                retryTimer = null;
+            }
+            int queued = ready.size() + retries.size();
+            ready.clear();
+            retries.drain();
+            inFlight = new ArrayList<>(running.values());
+            if (queued + inFlight.size() > 0) {
+                LOG.info("analysis: stopping; {} in flight cancelled and {} queued stay pending for the next start",
+                        inFlight.size(), queued);
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (Running r : inFlight) {
+            r.exchange.cancel(Kind.CANCELLED);
+        }
+        long end = System.nanoTime() + deadline.toNanos();
+        for (Running r : inFlight) {
+            long left = end - System.nanoTime();
+            if (left <= 0 || !r.thread.join(Duration.ofNanos(left))) {
+                LOG.warn("analysis: candidate {} did not stop in time", r.job.id);
+            }
+        }
+        lock.lock();
+        try {
+            jobs.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Stats stats() {
+        lock.lock();
+        try {
+            return new Stats(running.size(), ready.size(), retries.size(), analyzedCount.get(), failedCount.get(),
+                    failedAttempts.get());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True when nothing is queued, running or waiting for a retry. */
+    public boolean idle() {
+        lock.lock();
+        try {
+            return jobs.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Nanoseconds each successful attempt spent in Eyes, the backend excluded (redaction, prompt, parsing,
+     * sanitising, storing), for the most recent attempts.
+     */
+    public long[] overheadNanos() {
+        lock.lock();
+        try {
+            return Arrays.copyOf(overhead, Math.min(overheadCount, OVERHEAD_SAMPLES));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void recordOverhead(long nanos) {
+        lock.lock();
+        try {
+            overhead[overheadCount % OVERHEAD_SAMPLES] = nanos;
+            overheadCount++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @FunctionalInterface
+    private interface StoreOp<T> {
+        T run() throws Exception;
+    }
+
+    /** Store operations are retried a few times over ~1.5 s: a busy or briefly full database heals. */
+    private static <T> T storeWithRetry(StoreOp<T> op) throws Exception {
+        long backoff = 50;
+        for (int i = 0; ; i++) {
+            try {
+                return op.run();
+            } catch (Exception e) {
+                if (i >= 5 || e instanceof InterruptedException || e instanceof RuntimeException) {
+                    throw e;
+                }
+                Thread.sleep(backoff);
+                backoff *= 2;
+            }
+        }
+    }
+
+    private static void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.debug("analysis listener failed", e);
+        }
+    }
+
+    static String describe(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 1000 == 0) {
+            return ms / 1000 + " s";
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
+}

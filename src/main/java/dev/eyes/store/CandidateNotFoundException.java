@@ -1,0 +1,15 @@
+package dev.eyes.store;
+
+/** The candidate does not exist (the API answers 404). */
+public final class CandidateNotFoundException extends StoreException {
+    private final long id;
+
+    public CandidateNotFoundException(long id) {
+        super("Alert candidate " + id + " does not exist");
+        this.id = id;
+    }
+
+    public long id() {
+        return id;
+    }
+}

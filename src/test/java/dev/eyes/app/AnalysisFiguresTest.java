@@ -1,0 +1,157 @@
+package dev.eyes.app;
+
+import static dev.eyes.testing.FakeLlmServer.ollamaStream;
+
+import dev.eyes.analysis.Analyzer;
+import dev.eyes.analysis.InsightParser;
+import dev.eyes.analysis.PromptBuilder;
+import dev.eyes.analysis.Redactor;
+import dev.eyes.analysis.Scheduler;
+import dev.eyes.analysis.backend.MockBackend;
+import dev.eyes.event.LogEvent;
+import dev.eyes.event.MessageType;
+import dev.eyes.source.Platform;
+import dev.eyes.store.AnalysisStatus;
+import dev.eyes.store.AssessmentStore;
+import dev.eyes.store.CandidateStore;
+import dev.eyes.store.Database;
+import dev.eyes.store.Tx;
+import dev.eyes.testing.Answers;
+import dev.eyes.testing.Await;
+import dev.eyes.testing.FakeLlmServer;
+import dev.eyes.testing.Triggers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Figures for the README, not assertions: per-analysis overhead without the backend, and the ingest rate while
+ * the backend hangs compared with a healthy one, in one run. Run with
+ * {@code mvn -B test -Dtest=AnalysisFiguresTest -Deyes.figures=true}; the figures are printed to
+ * {@code target/analysis-figures.txt}.
+ */
+@EnabledIfSystemProperty(named = "eyes.figures", matches = "true")
+class AnalysisFiguresTest {
+    static final int SOURCES = 1000;
+    static final int EVENTS_PER_SOURCE = 50;
+
+    @TempDir
+    Path dir;
+
+    private final List<String> report = new ArrayList<>();
+
+    private void say(String fmt, Object... args) {
+        String line = String.format(Locale.ROOT, fmt, args);
+        report.add(line);
+        System.out.println(line);
+    }
+
+    @Test
+    void figures() throws Exception {
+        say("Eyes analysis figures, %s, %d CPUs, Java %s", Instant.now(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
+        overhead();
+        ingest();
+        Files.createDirectories(Path.of("target"));
+        Files.write(Path.of("target/analysis-figures.txt"), report);
+    }
+
+    /** Redaction + prompt + parse + sanitise + store of each analysis, the backend (the mock) excluded. */
+    private void overhead() throws Exception {
+        Database db = Database.open(dir.resolve("overhead.db"));
+        AssessmentStore store = new AssessmentStore(db);
+        CandidateStore candidates = new CandidateStore(db);
+        Scheduler timers = Scheduler.system("figures-timer");
+        Analyzer analyzer = new Analyzer(new Analyzer.Settings(1, Duration.ofSeconds(60), 1,
+                dev.eyes.analysis.Backoff.of(60), 100), new MockBackend("mock", Duration.ZERO, "ok"),
+                new Redactor(true, true), new PromptBuilder(Platform.LINUX), new InsightParser(1 << 20), store,
+                timers, timers, a -> { });
+        analyzer.start(false, false, false);
+        int n = 3000;
+        List<Long> ids = new ArrayList<>();
+        try (Connection c = db.connect()) {
+            for (int i = 0; i < n; i++) {
+                ids.add(Tx.run(c, conn -> candidates.insert(conn, Triggers.errorBurst(12), AnalysisStatus.PENDING,
+                        null)));
+            }
+        }
+        ids.forEach(analyzer::submit);
+        Await.until("all analysed", Duration.ofMinutes(5), analyzer::idle);
+        long[] all = analyzer.overheadNanos();
+        long[] steady = Arrays.copyOfRange(all, Math.min(500, all.length / 2), all.length); // after JIT warm-up
+        Arrays.sort(steady);
+        say("Per-analysis overhead without the backend (redact + prompt + parse + sanitise + store; 12-event "
+                + "trigger, mock backend, %d analyses, first 500 excluded as warm-up): median %d µs, p90 %d µs, "
+                + "p99 %d µs", all.length, steady[steady.length / 2] / 1000, steady[steady.length * 9 / 10] / 1000,
+                steady[steady.length * 99 / 100] / 1000);
+        analyzer.stop(Duration.ofSeconds(5));
+        timers.shutdown();
+    }
+
+    /** Events/s from the first event until every trigger is stored, with a healthy and with a hanging backend. */
+    private void ingest() throws Exception {
+        List<Double> healthy = new ArrayList<>();
+        List<Double> hanging = new ArrayList<>();
+        run(true, "warm-up");
+        for (int round = 1; round <= 3; round++) {
+            healthy.add(run(true, "healthy " + round));
+            hanging.add(run(false, "hanging " + round));
+        }
+        double h = median(healthy);
+        double g = median(hanging);
+        say("Ingest rate, median of 3 rounds: healthy backend %.0f events/s, hanging backend %.0f events/s; "
+                + "hanging / healthy = %.2f", h, g, g / h);
+    }
+
+    private double run(boolean healthy, String label) throws Exception {
+        Path round = Files.createTempDirectory(dir, "ingest");
+        Path log = round.resolve("app.log");
+        Files.writeString(log, "");
+        FakeLlmServer server = new FakeLlmServer();
+        server.always(healthy ? ollamaStream(Answers.GOOD) : FakeLlmServer.hang());
+        Observer o = ObserverAnalysisTest.start(ObserverAnalysisTest.config(log, round.resolve("eyes.db"),
+                server.url(), 300, ""));
+        try {
+            CandidateStore candidates = new CandidateStore(o.database());
+            Instant base = Instant.now();
+            int events = SOURCES * EVENTS_PER_SOURCE;
+            long t0 = System.nanoTime();
+            for (int k = 0; k < EVENTS_PER_SOURCE; k++) {
+                for (int s = 0; s < SOURCES; s++) {
+                    o.loop().put(new LogEvent(base.plusMillis(k * 5L), MessageType.ERROR, "svc" + s + ".service", "",
+                            "svc" + s, 1000 + s, "request " + k + " failed: upstream timed out"), null);
+                }
+            }
+            Await.until("all processed", Duration.ofMinutes(5), () -> o.loop().processor().processed() == events);
+            long loopDone = System.nanoTime();
+            o.recorder().sync(Duration.ofMinutes(5));
+            long stored = System.nanoTime();
+            long count = candidates.count();
+            double rate = events / ((stored - t0) / 1e9);
+            Analyzer.Stats st = o.analyzer().stats();
+            say("  %-9s %d events, %d triggers stored: %.0f events/s to stored (rules alone %.0f events/s); "
+                    + "analyses: %d done, %d running, %d queued", label, events, count, rate,
+                    events / ((loopDone - t0) / 1e9), st.analyzed(), st.running(), st.ready());
+            return rate;
+        } finally {
+            o.stop(Duration.ofSeconds(5));
+            server.close();
+        }
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(Double::compare);
+        return s.get(s.size() / 2);
+    }
+
+}
