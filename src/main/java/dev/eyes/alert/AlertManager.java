@@ -520,8 +520,8 @@ public final class AlertManager implements InsightSink, AutoCloseable {
                 return null;
             }
         });
-        Notification n = new Notification(alertId, candidate, f.severity(), f.title(), f.body(), f.rule(), f.source(),
-                json);
+        Notification n = new Notification(alertId, candidate, f.rootId(), f.severity(), f.title(), f.body(), f.rule(),
+                f.source(), json);
         for (Notifier t : targets) {
             deliveries.execute(() -> inbox.add(new NotifierDone(alertId, t.name(), call(t, n))));
         }

@@ -13,7 +13,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * What each webhook format sends.
  * <ul>
- *   <li>{@code json}: {@code {"source":"eyes","host","alert_id","severity","title","body","alert":{…}}} with the
+ *   <li>{@code json}: {@code {"source":"eyes","host","alert_id","group_id","severity","title","body","alert":{…}}}
+ *       with the
  *       whole alert as the dashboard's {@code GET /api/alerts/{id}} shows it;</li>
  *   <li>{@code slack} (incoming webhooks, also Mattermost/Rocket.Chat): {@code text} (the fallback shown in
  *       notifications) and {@code blocks} — a header with the title, a section with the body, a context line
@@ -48,6 +49,7 @@ public final class WebhookPayloads {
         o.put("source", "eyes");
         o.put("host", host);
         o.put("alert_id", n.candidateId());
+        o.put("group_id", n.groupId());
         o.put("severity", n.severity().wireName());
         o.put("title", n.title());
         o.put("body", n.body());
@@ -86,7 +88,9 @@ public final class WebhookPayloads {
         ct.put("type", "mrkdwn");
         ct.put("text", slackEscape("*" + n.severity().wireName() + "* · " + n.rule() + " · "
                 + (n.source() == null ? "system-wide" : n.source()) + " · Signal "
-                + String.format(java.util.Locale.ROOT, "%04d", n.candidateId()) + " · " + host));
+                + String.format(java.util.Locale.ROOT, "%04d", n.candidateId())
+                + (n.groupId() == n.candidateId() ? "" : String.format(java.util.Locale.ROOT, " (group %04d)",
+                n.groupId())) + " · " + host));
         return new Payload(bytes(o), Map.of("Content-Type", "application/json"));
     }
 
