@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Option;
  * {@code eyes mcp}: the MCP server over stdio for AI agents (see {@link EyesMcpServer}). stdout carries protocol
  * frames only: the server writes to file descriptor 1 directly and {@code System.out} is pointed at stderr first,
  * so a stray print from any library lands in the log, not in the protocol. Exits 0 when stdin closes; exits 1,
- * before serving, when there is no database or it cannot be opened.
+ * before serving, when there is no database file (one that cannot be opened makes every tool answer why).
  */
 @Command(name = "mcp", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Serve Eyes' alerts to AI agents over the Model Context Protocol (stdio): list, search, read, "
@@ -40,7 +41,8 @@ final class McpCommand implements Callable<Integer> {
     ConfigOptions configOptions = new ConfigOptions();
 
     @Option(names = "--database", paramLabel = "FILE",
-            description = "SQLite file written by eyes run (default: storage.database_path of the configuration).")
+            description = "SQLite file written by eyes run (default: storage.database_path of the configuration; "
+                    + "with --database and no --config, no configuration is read).")
     Path database;
 
     @Override
@@ -48,19 +50,31 @@ final class McpCommand implements Callable<Integer> {
         OutputStream protocol = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024);
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
         Logging.configure(configOptions.verbose, Level.INFO);
-        EyesConfig config = configOptions.load().config();
-        Path file = (database != null ? database : config.storage().databasePath()).toAbsolutePath().normalize();
+        Path file = database;
+        if (file == null || configOptions.config != null) {
+            // with --database alone no configuration is read: nothing else in it matters here, a broken
+            // ~/.config/eyes/config.toml cannot keep the agent from its alerts, and start-up is faster
+            EyesConfig config = configOptions.load().config();
+            file = database != null ? database : config.storage().databasePath();
+        }
+        file = file.toAbsolutePath().normalize();
         if (!Files.isRegularFile(file)) {
             throw new UserError("there is no Eyes database at " + file + " (give --database with the file eyes run "
                     + "writes, or set storage.database_path; eyes run creates it)");
         }
-        Database db;
-        try {
-            db = Database.open(file);
-        } catch (StoreException e) {
-            throw new UserError(e.getMessage());
-        }
-        try (EyesMcpServer server = new EyesMcpServer(db, Version.current(), InstantSource.system())) {
+        // SQLite opens (driver, pragmas, migrations) while the client's initialize is answered; a database that
+        // cannot be opened makes every tool call answer with the reason
+        Path dbFile = file;
+        CompletableFuture<Database> opening = new CompletableFuture<>();
+        Thread.ofVirtual().name("eyes-mcp-open").start(() -> {
+            try {
+                opening.complete(Database.open(dbFile));
+            } catch (StoreException | RuntimeException e) {
+                LOG.error("{}", e.getMessage());
+                opening.completeExceptionally(e);
+            }
+        });
+        try (EyesMcpServer server = new EyesMcpServer(opening, file, Version.current(), InstantSource.system())) {
             LOG.info("eyes mcp {}: serving {} over stdio", Version.current(), file);
             server.serve(new FileInputStream(FileDescriptor.in), protocol);
         }

@@ -6,7 +6,6 @@ import dev.eyes.store.AlertSearchRequest;
 import dev.eyes.store.AlertStatus;
 import dev.eyes.store.AlertStore;
 import dev.eyes.store.AnalysisStatus;
-import dev.eyes.store.AssessmentStore;
 import dev.eyes.store.AutoGroupRuleRequest;
 import dev.eyes.store.Busy;
 import dev.eyes.store.SilenceRequest;
@@ -14,7 +13,6 @@ import dev.eyes.store.SqlErrors;
 import dev.eyes.store.StoreException;
 import dev.eyes.store.Timestamps;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
@@ -67,17 +65,11 @@ final class AlertTools {
     private static final List<String> ALERT_STATUSES = Arrays.stream(AlertStatus.values())
             .map(AlertStatus::wireName).toList();
 
-    private final AlertStore alerts;
-    private final AssessmentStore assessments;
-    private final HeartbeatReader heartbeat;
-    private final Path database;
+    private final Stores stores;
     private final List<Definition> all;
 
-    AlertTools(AlertStore alerts, AssessmentStore assessments, HeartbeatReader heartbeat, Path database) {
-        this.alerts = alerts;
-        this.assessments = assessments;
-        this.heartbeat = heartbeat;
-        this.database = database;
+    AlertTools(Stores stores) {
+        this.stores = stores;
         this.all = List.of(listAlerts(), searchAlerts(), getAlert(), resolveAlert(), attachSimilarAlerts(),
                 appendAgentReview(), createAutoGroupRule(), listAutoGroupRules(), deleteAutoGroupRule(),
                 acknowledgeAlert(), listSilences(), createSilence(), expireSilence(), getHealth(), analyzeAlert());
@@ -85,6 +77,10 @@ final class AlertTools {
 
     List<Definition> all() {
         return all;
+    }
+
+    private AlertStore alerts() throws StoreException {
+        return stores.get().alerts();
     }
 
     // ---- the original nine -----------------------------------------------------------------------------------
@@ -117,9 +113,10 @@ final class AlertTools {
 
     private Definition listAlerts() {
         return new Definition("list_alerts", "List alerts",
-                "List alert summaries, newest first, optionally filtered by severity or resolution state." + PAGE_RESULT,
+                "List alert summaries, newest first, optionally filtered by severity or resolution state."
+                        + PAGE_RESULT,
                 filters(Schema.object()), Hints.READ,
-                (a, c) -> AlertJson.searchPage(alerts.searchAlerts(search(null, a))));
+                (a, c) -> AlertJson.searchPage(alerts().searchAlerts(search(null, a))));
     }
 
     private Definition searchAlerts() {
@@ -132,7 +129,7 @@ final class AlertTools {
                     if (q.isBlank()) {
                         throw new ToolError("query cannot be empty");
                     }
-                    return AlertJson.searchPage(alerts.searchAlerts(search(q, a)));
+                    return AlertJson.searchPage(alerts().searchAlerts(search(q, a)));
                 });
     }
 
@@ -141,9 +138,10 @@ final class AlertTools {
                 "Get everything stored for one alert: the AI assessment (summary, root cause, recommendations, "
                         + "evidence, limitations, confidences), the raw evidence that triggered it (log lines, metric "
                         + "and disk samples), notification and delivery record, acknowledgement, agent reviews, state "
-                        + "history and, for a group's root, its similar alerts. Read this before resolving or grouping.",
+                        + "history and, for a group's root, its similar alerts. Read this before resolving or "
+                        + "grouping.",
                 Schema.object().id("alert_id", ALERT_ID), Hints.READ,
-                (a, c) -> AlertJson.record(alerts.getAlert(a.requiredLong("alert_id"))));
+                (a, c) -> AlertJson.record(alerts().getAlert(a.requiredLong("alert_id"))));
     }
 
     private Definition resolveAlert() {
@@ -155,7 +153,7 @@ final class AlertTools {
                         .string("agent_name", "Name of the agent recording the resolution", true)
                         .string("resolution", "What was found, what was done and the outcome", true),
                 Hints.WRITE,
-                (a, c) -> AlertJson.review(alerts.resolveAlert(a.requiredLong("alert_id"),
+                (a, c) -> AlertJson.review(alerts().resolveAlert(a.requiredLong("alert_id"),
                         a.requiredString("agent_name"), a.requiredString("resolution"))));
     }
 
@@ -168,7 +166,7 @@ final class AlertTools {
                                 + "grouped under another)")
                         .ids("similar_alert_ids", "Alerts to fold under the root alert"),
                 Hints.WRITE,
-                (a, c) -> AlertJson.record(alerts.attachSimilarAlerts(a.requiredLong("primary_alert_id"),
+                (a, c) -> AlertJson.record(alerts().attachSimilarAlerts(a.requiredLong("primary_alert_id"),
                         a.longs("similar_alert_ids"))));
     }
 
@@ -180,7 +178,7 @@ final class AlertTools {
                         .string("agent_name", "Name of the agent writing the review", true)
                         .string("review", "Review text to append to the alert history", true),
                 Hints.WRITE,
-                (a, c) -> AlertJson.review(alerts.appendAgentReview(a.requiredLong("alert_id"),
+                (a, c) -> AlertJson.review(alerts().appendAgentReview(a.requiredLong("alert_id"),
                         a.requiredString("agent_name"), a.requiredString("review"))));
     }
 
@@ -202,7 +200,7 @@ final class AlertTools {
                         .string("message_regex", "Regular expression (Java syntax; (?P<name>…) groups accepted) "
                                 + "found in a log message", true),
                 Hints.WRITE,
-                (a, c) -> AlertJson.rule(alerts.createAutoGroupRule(new AutoGroupRuleRequest(
+                (a, c) -> AlertJson.rule(alerts().createAutoGroupRule(new AutoGroupRuleRequest(
                         a.requiredLong("target_alert_id"), a.optionalString("process"), a.optionalString("subsystem"),
                         a.optionalString("trigger_source"), a.optionalString("triggered_by"),
                         a.requiredString("message_regex")))));
@@ -216,7 +214,7 @@ final class AlertTools {
                 Schema.object(), Hints.READ,
                 (a, c) -> {
                     ObjectNode n = object();
-                    n.set("rules", AlertJson.rules(alerts.listAutoGroupRules()));
+                    n.set("rules", AlertJson.rules(alerts().listAutoGroupRules()));
                     return n;
                 });
     }
@@ -226,7 +224,7 @@ final class AlertTools {
                 "Delete an auto-group rule so it no longer affects future alerts; groups it already made stay. "
                         + "Returns the deleted rule.",
                 Schema.object().id("rule_id", "Auto-group rule id"), Hints.DELETE,
-                (a, c) -> AlertJson.rule(alerts.deleteAutoGroupRule(a.requiredLong("rule_id"))));
+                (a, c) -> AlertJson.rule(alerts().deleteAutoGroupRule(a.requiredLong("rule_id"))));
     }
 
     // ---- beyond the original -------------------------------------------------------------------------------
@@ -241,7 +239,7 @@ final class AlertTools {
                         .string("acknowledged_by", "Name of the agent or person taking it on", true)
                         .string("note", "Why, or what is being done", false),
                 Hints.WRITE,
-                (a, c) -> AlertJson.record(alerts.acknowledgeAlert(a.requiredLong("alert_id"),
+                (a, c) -> AlertJson.record(alerts().acknowledgeAlert(a.requiredLong("alert_id"),
                         a.requiredString("acknowledged_by"), a.optionalString("note"))));
     }
 
@@ -254,7 +252,7 @@ final class AlertTools {
                 Schema.object().bool("include_expired", "Also list expired silences", false), Hints.READ,
                 (a, c) -> {
                     ObjectNode n = object();
-                    n.set("silences", AlertJson.silences(alerts.listSilences(a.bool("include_expired", false))));
+                    n.set("silences", AlertJson.silences(alerts().listSilences(a.bool("include_expired", false))));
                     return n;
                 });
     }
@@ -279,7 +277,7 @@ final class AlertTools {
                         .choice("minimum_severity", "Only alerts at least this severe", SEVERITIES)
                         .string("message_regex", "Regular expression found in a log message", false),
                 Hints.WRITE,
-                (a, c) -> AlertJson.silence(alerts.createSilence(new SilenceRequest(a.requiredString("created_by"),
+                (a, c) -> AlertJson.silence(alerts().createSilence(new SilenceRequest(a.requiredString("created_by"),
                         a.optionalString("comment"),
                         SilenceRequest.parseTime("starts_at", a.optionalString("starts_at")),
                         SilenceRequest.parseTime("ends_at", a.optionalString("ends_at")),
@@ -293,7 +291,7 @@ final class AlertTools {
         return new Definition("expire_silence", "Expire a silence",
                 "End a silence now: matching alerts are notified again from now on. Returns the silence.",
                 Schema.object().id("silence_id", "Silence id"), Hints.WRITE,
-                (a, c) -> AlertJson.silence(alerts.expireSilence(a.requiredLong("silence_id"))));
+                (a, c) -> AlertJson.silence(alerts().expireSilence(a.requiredLong("silence_id"))));
     }
 
     private Definition getHealth() {
@@ -303,7 +301,7 @@ final class AlertTools {
                         + "heartbeat for over 30 s, or never). health is its last snapshot: sources and their state, "
                         + "event queues, the store, the AI backend, the process and warnings.",
                 Schema.object(), Hints.READ,
-                (a, c) -> health(heartbeat.read()));
+                (a, c) -> health(stores.get().heartbeat().read()));
     }
 
     private ObjectNode health(HeartbeatReader.Status s) {
@@ -318,7 +316,7 @@ final class AlertTools {
         }
         n.put("pid", s.pid());
         n.put("stale_after_seconds", HeartbeatReader.STALE_AFTER.toSeconds());
-        n.put("database", database.toString());
+        n.put("database", stores.path().toString());
         n.set("health", s.payload());
         if (s.payloadError() != null) {
             n.put("payload_error", s.payloadError());
@@ -345,13 +343,13 @@ final class AlertTools {
                     String requester = by.trim();
                     try {
                         Busy.retry(() -> {
-                            assessments.requestAnalysis(id, requester);
+                            stores.get().assessments().requestAnalysis(id, requester);
                             return null;
                         });
                     } catch (SQLException e) {
                         throw new StoreException("database error: " + SqlErrors.describe(e), e);
                     }
-                    HeartbeatReader.Status s = heartbeat.read();
+                    HeartbeatReader.Status s = stores.get().heartbeat().read();
                     ObjectNode n = object();
                     n.put("alert_id", id);
                     n.put("analysis_status", AnalysisStatus.PENDING.wireName());

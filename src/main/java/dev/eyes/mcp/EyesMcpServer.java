@@ -1,10 +1,8 @@
 package dev.eyes.mcp;
 
 import dev.eyes.store.AlertException;
-import dev.eyes.store.AssessmentStore;
 import dev.eyes.store.Database;
 import dev.eyes.store.EventJson;
-import dev.eyes.store.SqliteAlertStore;
 import dev.eyes.store.StoreException;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
@@ -16,9 +14,11 @@ import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -52,15 +52,22 @@ public final class EyesMcpServer implements AutoCloseable {
     private static final JsonSchemaValidator NO_VALIDATION = (schema, content) ->
             JsonSchemaValidator.ValidationResponse.asValid(null);
 
-    private final SqliteAlertStore alerts;
-    private final AssessmentStore assessments;
+    private final Stores stores;
     private final AlertTools tools;
     private final String version;
 
+    /** On an open database. */
     public EyesMcpServer(Database db, String version, InstantSource clock) {
-        this.alerts = new SqliteAlertStore(db, clock);
-        this.assessments = new AssessmentStore(db);
-        this.tools = new AlertTools(alerts, assessments, new HeartbeatReader(db, clock), db.path());
+        this(CompletableFuture.completedFuture(db), db.path(), version, clock);
+    }
+
+    /**
+     * On a database still opening (see {@link Stores}): the handshake does not wait for it; tool calls do, and
+     * answer with the reason if it fails.
+     */
+    public EyesMcpServer(CompletableFuture<Database> opening, Path path, String version, InstantSource clock) {
+        this.stores = new Stores(opening, path, clock);
+        this.tools = new AlertTools(stores);
         this.version = version;
     }
 
@@ -151,7 +158,6 @@ public final class EyesMcpServer implements AutoCloseable {
     /** Closes the stores' pooled connections. */
     @Override
     public void close() {
-        alerts.close();
-        assessments.close();
+        stores.close();
     }
 }

@@ -241,7 +241,8 @@ class McpServerTest {
         assertThat(error("list_alerts", args("limit", 0))).isEqualTo("limit must be 1..100");
         assertThat(error("list_alerts", args("limit", 101))).isEqualTo("limit must be 1..100");
         assertThat(error("list_alerts", args("limit", 10_000_000_000L))).isEqualTo("limit must be 1..100");
-        assertThat(error("list_alerts", args("limit", "10"))).isEqualTo("limit must be an integer, not the string \"10\"");
+        assertThat(error("list_alerts", args("limit", "10")))
+                .isEqualTo("limit must be an integer, not the string \"10\"");
         assertThat(error("list_alerts", args("limit", 2.5))).isEqualTo("limit must be an integer, not 2.5");
         assertThat(error("list_alerts", args("offset", -1))).isEqualTo("offset must be 0 or more");
         assertThat(error("list_alerts", args("severity", "urgent")))
@@ -503,7 +504,8 @@ class McpServerTest {
         long done = analysed("ErrorFrequencyRule", "cron.service/cron", Severity.INFO, "job failed");
         assertThat(error("analyze_alert", args("alert_id", done)))
                 .isEqualTo("Alert candidate " + done + " cannot be analyzed while its status is 'analyzed'");
-        assertThat(error("analyze_alert", args("alert_id", 987_660))).isEqualTo("Alert candidate 987660 does not exist");
+        assertThat(error("analyze_alert", args("alert_id", 987_660)))
+                .isEqualTo("Alert candidate 987660 does not exist");
 
         Instant now = Instant.now();
         heartbeat(now.minusSeconds(3), "running");

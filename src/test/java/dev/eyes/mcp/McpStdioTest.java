@@ -133,6 +133,25 @@ class McpStdioTest {
     }
 
     @Test
+    void aDatabaseThatCannotBeOpenedIsReportedByEveryToolCall() throws Exception {
+        Path broken = dir.resolve("broken.db");
+        Files.write(broken, "this is not an SQLite file, but it is long enough to look like one".repeat(100)
+                .getBytes(StandardCharsets.UTF_8));
+        try (McpProcess p = McpProcess.start(config, broken)) {
+            assertThat(p.initialize().path("result").path("serverInfo").path("name").asString())
+                    .isEqualTo("eyes-alerts");
+            p.request(2, "tools/call", Map.of("name", "list_alerts", "arguments", Map.of()));
+            JsonNode answer = p.next(Duration.ofSeconds(30));
+            assertThat(answer.path("result").path("isError").asBoolean()).isTrue();
+            assertThat(answer.path("result").path("content").get(0).path("text").asString())
+                    .startsWith("cannot open the database " + broken).contains("not a database");
+            p.closeStdin();
+            assertThat(p.awaitExit(Duration.ofSeconds(5))).isZero();
+            assertOnlyFrames(p);
+        }
+    }
+
+    @Test
     void withoutADatabaseItExitsOneAndSaysWhereItLooked() throws Exception {
         Path missing = dir.resolve("nowhere/eyes.db");
         try (EyesProcess p = EyesProcess.start(Map.of(), "mcp", "--config", config.toString(), "--database",
