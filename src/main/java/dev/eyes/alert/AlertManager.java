@@ -248,7 +248,7 @@ public final class AlertManager implements InsightSink, AutoCloseable {
     // ---- the manager's thread --------------------------------------------------------------------------------
 
     private void run() {
-        recover();
+        guarded(this::recover);
         long flushNanos = settings.flushInterval().toNanos();
         long nextFlush = System.nanoTime() + flushNanos;
         try {
@@ -260,17 +260,26 @@ public final class AlertManager implements InsightSink, AutoCloseable {
                     return;
                 }
                 if (m != null) {
-                    handle(m);
+                    guarded(() -> handle(m));
                 }
                 if (System.nanoTime() - nextFlush >= 0) {
-                    tick();
+                    guarded(this::tick);
                     nextFlush = System.nanoTime() + flushNanos;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A bug in one step must not end the alert stage: it is logged, and the store is swept for lost alerts. */
+    private void guarded(Runnable step) {
+        try {
+            step.run();
         } catch (RuntimeException e) {
-            LOG.error("alerts: the alert stage failed; alerts are recovered from the database at the next start", e);
+            LOG.error("alerts: unexpected error; going on (alerts without a decision are picked up from the database)",
+                    e);
+            sweepNeeded = true;
         }
     }
 
@@ -279,14 +288,15 @@ public final class AlertManager implements InsightSink, AutoCloseable {
         Msg m;
         while ((m = inbox.poll()) != null) {
             if (!(m instanceof Stop)) {
-                handle(m);
+                Msg msg = m;
+                guarded(() -> handle(msg));
             }
         }
         try {
             while (!inFlight.isEmpty() && System.nanoTime() - s.deadlineNanos() < 0) {
                 Msg next = inbox.poll(Math.max(1, s.deadlineNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (next != null && !(next instanceof Stop)) {
-                    handle(next);
+                    guarded(() -> handle(next));
                 }
             }
         } catch (InterruptedException e) {
