@@ -124,6 +124,8 @@ public final class AlertManager implements InsightSink, AutoCloseable {
     private final AtomicBoolean overflowed = new AtomicBoolean();
     private final AtomicBoolean overflowLogged = new AtomicBoolean();
     private volatile boolean accepting = true;
+    /** {@link #INBOX_LIMIT}; smaller in tests. */
+    volatile int inboxLimit = INBOX_LIMIT;
 
     // owned by the manager's thread (or the test driving it)
     private final ArrayDeque<Long> queue = new ArrayDeque<>();
@@ -179,12 +181,12 @@ public final class AlertManager implements InsightSink, AutoCloseable {
             // after stop: its alert is created from the store at the next start
             return;
         }
-        if (waitingInsights.incrementAndGet() > INBOX_LIMIT) {
+        if (waitingInsights.incrementAndGet() > inboxLimit) {
             waitingInsights.decrementAndGet();
             overflowed.set(true);
             if (overflowLogged.compareAndSet(false, true)) {
                 LOG.warn("alerts: more than {} analysed candidates wait for the alert stage; the rest are picked up "
-                        + "from the database once it catches up", INBOX_LIMIT);
+                        + "from the database once it catches up", inboxLimit);
             }
             return;
         }

@@ -413,4 +413,25 @@ class AlertManagerTest {
         assertThat(h.status(ids[3])).isEqualTo("queued");
         assertThat(AlertStatus.parse(h.status(ids[5]))).isEqualTo(AlertStatus.QUEUED);
     }
+
+    @Test
+    void insightsBeyondTheInboxLimitAreRecoveredFromTheStore() throws Exception {
+        RecordingNotifier n = new RecordingNotifier("rec", h.clock);
+        AlertManager m = h.manager(10, n);
+        m.inboxLimit = 2;
+        long[] ids = new long[5];
+        for (int i = 0; i < 5; i++) {
+            ids[i] = id(h.raise(m, "s" + i + ".service/s", Severity.WARNING, "m" + i));
+        }
+        assertThat(m.stats().inbox()).isEqualTo(2);
+        m.drain();
+        assertThat(h.alert(ids[2]).status()).isNull();
+        // the next tick finds the analysed candidates without an alert and creates them, in order
+        m.tick();
+        m.drain();
+        for (long id : ids) {
+            assertThat(h.status(id)).isEqualTo("delivered");
+        }
+        assertThat(n.candidates()).containsExactly(ids[0], ids[1], ids[2], ids[3], ids[4]);
+    }
 }
