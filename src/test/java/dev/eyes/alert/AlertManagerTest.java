@@ -104,6 +104,8 @@ class AlertManagerTest {
     void aFullQueueDropsItsOldestWithAReason() throws Exception {
         RecordingNotifier n = new RecordingNotifier("rec", h.clock);
         AlertManager m = h.manager(1, Severity.WARNING, 2, Runnable::run, n);
+        List<String> changes = new java.util.ArrayList<>();
+        m.addListener((candidate, status, reason) -> changes.add(candidate + " " + status.wireName()));
         long first = id(h.raise(m, "a.service/a", Severity.WARNING, "a"));
         long q1 = id(h.raise(m, "b.service/b", Severity.WARNING, "b"));
         long q2 = id(h.raise(m, "c.service/c", Severity.WARNING, "c"));
@@ -117,6 +119,9 @@ class AlertManagerTest {
         assertThat(h.status(q3)).isEqualTo("queued");
         assertThat(m.queueSize()).isEqualTo(2);
         assertThat(m.stats().dropped()).isEqualTo(1);
+        // in the order they happened (the first delivery ends after the others were handed over)
+        assertThat(changes).containsExactly(first + " pending", q1 + " queued", q2 + " queued", q1 + " dropped",
+                q3 + " queued", first + " delivered");
         assertThat(h.alert(q1).transitions()).filteredOn(t -> t.aspect().equals("alert"))
                 .extracting(StateChange::to).containsExactly("queued", "dropped");
     }

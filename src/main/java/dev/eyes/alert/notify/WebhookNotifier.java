@@ -235,9 +235,10 @@ public final class WebhookNotifier implements Notifier {
         };
     }
 
+    /** Aborts exchanges still running (HttpClient.close() would wait for them, past the stop deadline). */
     @Override
     public void close() {
-        client.close();
+        client.shutdownNow();
     }
 
     @Override
