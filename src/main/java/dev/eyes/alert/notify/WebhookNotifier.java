@@ -213,7 +213,7 @@ public final class WebhookNotifier implements Notifier {
         String m = c.getMessage();
         String kind = c.getClass().getSimpleName();
         if (m == null || m.isBlank()) {
-            return kind;
+            return c instanceof java.net.ConnectException ? "connection refused" : kind;
         }
         String url = config.url().toString();
         String path = config.url().getRawPath();
