@@ -1,6 +1,7 @@
 package dev.eyes.app;
 
-import dev.eyes.analysis.AnalyzedCandidate;
+import dev.eyes.alert.AlertManager;
+import dev.eyes.alert.notify.Notifiers;
 import dev.eyes.analysis.Analyzer;
 import dev.eyes.analysis.InsightSink;
 import dev.eyes.analysis.Scheduler;
@@ -14,15 +15,19 @@ import dev.eyes.rule.Trigger;
 import dev.eyes.source.Platform;
 import dev.eyes.source.RestartPolicy;
 import dev.eyes.source.Source;
+import dev.eyes.store.AlertLedger;
 import dev.eyes.store.AnalysisStatus;
 import dev.eyes.store.AssessmentStore;
 import dev.eyes.store.CandidateStore;
 import dev.eyes.store.Database;
+import dev.eyes.store.Grouping;
 import dev.eyes.store.Recorder;
 import dev.eyes.store.StoreException;
+import dev.eyes.store.SqliteAlertStore;
 import dev.eyes.store.StoredCandidate;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +37,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wires and runs everything {@code eyes run} does: sources → event loop (buffers, rules) → recorder (SQLite) →
- * analysis → alerts. Starts in data-flow order from the back (store first, sources last) and stops in the
+ * analysis → alerts (the {@link AlertManager}). Starts in data-flow order from the back (store first, sources last) and stops in the
  * opposite order, so nothing is handed to a component that has already stopped.
  */
 public final class Observer {
@@ -52,7 +57,9 @@ public final class Observer {
     private AssessmentStore assessments;
     private Scheduler timers;
     private Analyzer analyzer;
-    private volatile InsightSink insightSink = Observer::logAnalyzed;
+    private SqliteAlertStore alertStore;
+    private AlertManager alerts;
+    private volatile InsightSink extraSink = InsightSink.NONE;
     private Recorder recorder;
     private EventLoop loop;
     private List<Source> sources = List.of();
@@ -71,7 +78,8 @@ public final class Observer {
         } catch (StoreException e) {
             throw new UserError(e.getMessage());
         }
-        candidates = new CandidateStore(database);
+        candidates = new CandidateStore(database,
+                new Grouping(Duration.ofHours(config.alerts().groupWindowHours())));
         Map<String, String> checkpoints;
         Map<String, java.time.Instant> cooldowns;
         try {
@@ -88,8 +96,24 @@ public final class Observer {
                     : ": " + String.join("; ", plan.unavailable())));
         }
         assessments = new AssessmentStore(database);
+        alertStore = new SqliteAlertStore(database);
+        alerts = new AlertManager(AlertManager.Settings.of(config.alerts()), new AlertLedger(alertStore),
+                Notifiers.create(config.alerts(), options.enableNotifications(), platform, InstantSource.system()),
+                InstantSource.system(), null);
+        if (alerts.notifiers().isEmpty()) {
+            LOG.info("alerts are stored but not sent: start with --enable-notifications for desktop notifications, "
+                    + "or configure [[alerts.webhooks]]");
+        } else {
+            LOG.info("alerts go to: {}", String.join(", ", alerts.notifiers().stream().map(n -> n.name()).toList()));
+        }
+        // before the analyzer: candidates left pending by the last run may be analysed at once
+        alerts.start();
         timers = Scheduler.system("eyes-analysis-timer");
-        analyzer = Analyzer.create(config.ai(), platform, assessments, timers, timers, a -> insightSink.accept(a));
+        AlertManager sink = alerts;
+        analyzer = Analyzer.create(config.ai(), platform, assessments, timers, timers, a -> {
+            sink.accept(a);
+            extraSink.accept(a);
+        });
         // candidates left pending by the last run are queued before new ones
         analyzer.start();
         recorder = new Recorder(candidates, 10_000, this::onStored);
@@ -145,18 +169,12 @@ public final class Observer {
         }
     }
 
-    /** Until the alert stage exists, an analysed candidate is logged. */
-    private static void logAnalyzed(AnalyzedCandidate a) {
-        LOG.info("candidate {} analyzed ({} {}): {}: {}{} [{} {}, {} ms, {} attempt(s)]", a.candidateId(),
-                a.trigger().rule(), a.trigger().source() == null ? "system-wide" : a.trigger().source(),
-                a.insight().severity().wireName(), a.insight().summary(),
-                a.insight().rootCause() == null ? "" : " (cause: " + a.insight().rootCause() + ")",
-                a.metadata().backend(), a.metadata().model(), a.metadata().latencyMillis(), a.metadata().attempts());
-    }
-
-    /** Where analysed candidates go next (the alert stage); set before {@link #start}. */
+    /**
+     * Another receiver of analysed candidates, besides the alert stage (which always gets them first); must return
+     * quickly.
+     */
     public void setInsightSink(InsightSink sink) {
-        this.insightSink = sink == null ? InsightSink.NONE : sink;
+        this.extraSink = sink == null ? InsightSink.NONE : sink;
     }
 
     /** Stops sources, drains the loop, writes what is pending, within {@code deadline} in all. */
@@ -178,7 +196,14 @@ public final class Observer {
             }
             if (analyzer != null) {
                 // in-flight analyses are cancelled; their candidates stay pending for the next start
-                analyzer.stop(remaining(end, 0.9));
+                analyzer.stop(remaining(end, 0.8));
+            }
+            if (alerts != null) {
+                // what is queued stays queued (and what is being delivered, pending) for the next start
+                alerts.stop(remaining(end, 0.9));
+            }
+            if (alertStore != null) {
+                alertStore.close();
             }
             if (timers != null) {
                 timers.shutdown();
@@ -219,6 +244,16 @@ public final class Observer {
 
     public AssessmentStore assessments() {
         return assessments;
+    }
+
+    /** The alert stage (queue depth and counters for health pages). */
+    public AlertManager alerts() {
+        return alerts;
+    }
+
+    /** The triage API on this observer's database. */
+    public SqliteAlertStore alertStore() {
+        return alertStore;
     }
 
     public Options options() {

@@ -1,19 +1,20 @@
 package dev.eyes.store;
 
 /** The candidate's analysis status does not allow the operation (the API answers 409). */
-public final class CandidateStateException extends StoreException {
+public final class CandidateStateException extends AlertException {
     private final long id;
     private final AnalysisStatus status;
 
     public CandidateStateException(long id, AnalysisStatus status) {
-        super("Alert candidate " + id + " cannot be analyzed while its status is '" + status.wireName() + "'");
+        super(Kind.CONFLICT,
+                "Alert candidate " + id + " cannot be analyzed while its status is '" + status.wireName() + "'");
         this.id = id;
         this.status = status;
     }
 
     /** The status changed between reading and writing it. */
     public CandidateStateException(long id, String message) {
-        super(message);
+        super(Kind.CONFLICT, message);
         this.id = id;
         this.status = null;
     }

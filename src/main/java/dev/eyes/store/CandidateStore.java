@@ -23,9 +23,17 @@ import tools.jackson.databind.JsonNode;
  */
 public final class CandidateStore {
     private final Database db;
+    private final Grouping grouping;
 
+    /** Same-source grouping within {@link Grouping#DEFAULT_WINDOW}. */
     public CandidateStore(Database db) {
+        this(db, new Grouping(Grouping.DEFAULT_WINDOW));
+    }
+
+    /** @param grouping how a new candidate joins a group (auto-group rules, same-source window) */
+    public CandidateStore(Database db, Grouping grouping) {
         this.db = db;
+        this.grouping = grouping;
     }
 
     public Database database() {
@@ -33,7 +41,9 @@ public final class CandidateStore {
     }
 
     /**
-     * Inserts a candidate, its context events, its first transition and its cooldown stamp.
+     * Inserts a candidate, its context events, its first transition and its cooldown stamp, and groups it
+     * ({@link Grouping}: auto-group rules, then same-source) — all in the caller's transaction, so a recorded
+     * candidate is never seen ungrouped.
      *
      * @param failure the reason recorded with a non-pending initial status (e.g. automatic analysis off)
      */
@@ -81,6 +91,7 @@ public final class CandidateStore {
         }
         Transitions.record(c, id, "analysis", null, status.wireName(),
                 failure != null ? failure : "triggered: " + t.reason());
+        grouping.apply(c, id, t);
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO rule_cooldowns (cooldown_key, fired_at) VALUES (?, ?)
                 ON CONFLICT (cooldown_key) DO UPDATE SET fired_at = excluded.fired_at

@@ -15,11 +15,17 @@ public final class Transitions {
      */
     public static void record(Connection c, long candidateId, String aspect, String from, String to, String reason)
             throws SQLException {
+        record(c, candidateId, aspect, from, to, reason, Instant.now());
+    }
+
+    /** As above, at {@code at} (a store with an injected clock). */
+    public static void record(Connection c, long candidateId, String aspect, String from, String to, String reason,
+                              Instant at) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO alert_candidate_transitions (candidate_id, at, aspect, from_status, to_status, reason)
                 VALUES (?, ?, ?, ?, ?, ?)""")) {
             ps.setLong(1, candidateId);
-            ps.setString(2, Timestamps.format(Instant.now()));
+            ps.setString(2, Timestamps.format(at));
             ps.setString(3, aspect);
             ps.setString(4, from);
             ps.setString(5, to);

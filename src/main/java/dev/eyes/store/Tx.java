@@ -19,8 +19,20 @@ public final class Tx {
     }
 
     public static <T> T run(Connection c, Body<T> body) throws SQLException, StoreException {
+        return in(c, "BEGIN IMMEDIATE", body);
+    }
+
+    /**
+     * A read-only transaction ({@code BEGIN DEFERRED}): the reads in {@code body} see one snapshot of the file
+     * (WAL), take no write lock and never block writers.
+     */
+    public static <T> T read(Connection c, Body<T> body) throws SQLException, StoreException {
+        return in(c, "BEGIN DEFERRED", body);
+    }
+
+    private static <T> T in(Connection c, String begin, Body<T> body) throws SQLException, StoreException {
         try (Statement s = c.createStatement()) {
-            s.execute("BEGIN IMMEDIATE");
+            s.execute(begin);
         }
         boolean ok = false;
         try {
