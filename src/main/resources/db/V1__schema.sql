@@ -73,6 +73,7 @@ CREATE TABLE alerts (
     failure_message       TEXT
 );
 CREATE INDEX alerts_status_created ON alerts (status, created_at);
+CREATE INDEX alerts_silence ON alerts (silence_id);
 
 -- Each delivery attempt, per notifier.
 CREATE TABLE alert_deliveries (

@@ -83,6 +83,15 @@ public final class AlertManager implements InsightSink, AutoCloseable {
                         long suppressed, long silenced, long dropped, int deliveredLastMinute) {
     }
 
+    /**
+     * Told of each alert status change once it is stored (for the dashboard's live updates), on the manager's
+     * thread: must return quickly.
+     */
+    @FunctionalInterface
+    public interface Listener {
+        void changed(long candidateId, AlertStatus status, String reason);
+    }
+
     private sealed interface Msg permits Analyzed, NotifierDone, Stop {
     }
 
@@ -124,6 +133,8 @@ public final class AlertManager implements InsightSink, AutoCloseable {
     private final AtomicBoolean overflowed = new AtomicBoolean();
     private final AtomicBoolean overflowLogged = new AtomicBoolean();
     private volatile boolean accepting = true;
+    /** {@link #INBOX_LIMIT}; smaller in tests. */
+    volatile int inboxLimit = INBOX_LIMIT;
 
     // owned by the manager's thread (or the test driving it)
     private final ArrayDeque<Long> queue = new ArrayDeque<>();
@@ -132,6 +143,8 @@ public final class AlertManager implements InsightSink, AutoCloseable {
     private final List<NotifierDone> unrecorded = new ArrayList<>();
     private boolean stopping;
     private boolean sweepNeeded;
+    private String lastStoreError;
+    private long lastStoreErrorLogged;
 
     private volatile int queuedCount;
     private volatile int inFlightCount;
@@ -143,6 +156,7 @@ public final class AlertManager implements InsightSink, AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private volatile int deliveredLastMinute;
 
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Thread thread;
 
     /**
@@ -170,6 +184,20 @@ public final class AlertManager implements InsightSink, AutoCloseable {
         return notifiers;
     }
 
+    public void addListener(Listener l) {
+        listeners.add(l);
+    }
+
+    private void tell(long candidateId, AlertStatus status, String reason) {
+        for (Listener l : listeners) {
+            try {
+                l.changed(candidateId, status, reason);
+            } catch (RuntimeException e) {
+                LOG.warn("alerts: a status listener failed: {}", e.toString());
+            }
+        }
+    }
+
     // ---- the producers' side ---------------------------------------------------------------------------------
 
     /** Hands over an analysed candidate; never blocks. */
@@ -179,12 +207,12 @@ public final class AlertManager implements InsightSink, AutoCloseable {
             // after stop: its alert is created from the store at the next start
             return;
         }
-        if (waitingInsights.incrementAndGet() > INBOX_LIMIT) {
+        if (waitingInsights.incrementAndGet() > inboxLimit) {
             waitingInsights.decrementAndGet();
             overflowed.set(true);
             if (overflowLogged.compareAndSet(false, true)) {
                 LOG.warn("alerts: more than {} analysed candidates wait for the alert stage; the rest are picked up "
-                        + "from the database once it catches up", INBOX_LIMIT);
+                        + "from the database once it catches up", inboxLimit);
             }
             return;
         }
@@ -248,7 +276,7 @@ public final class AlertManager implements InsightSink, AutoCloseable {
     // ---- the manager's thread --------------------------------------------------------------------------------
 
     private void run() {
-        recover();
+        guarded(this::recover);
         long flushNanos = settings.flushInterval().toNanos();
         long nextFlush = System.nanoTime() + flushNanos;
         try {
@@ -260,17 +288,26 @@ public final class AlertManager implements InsightSink, AutoCloseable {
                     return;
                 }
                 if (m != null) {
-                    handle(m);
+                    guarded(() -> handle(m));
                 }
                 if (System.nanoTime() - nextFlush >= 0) {
-                    tick();
+                    guarded(this::tick);
                     nextFlush = System.nanoTime() + flushNanos;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A bug in one step must not end the alert stage: it is logged, and the store is swept for lost alerts. */
+    private void guarded(Runnable step) {
+        try {
+            step.run();
         } catch (RuntimeException e) {
-            LOG.error("alerts: the alert stage failed; alerts are recovered from the database at the next start", e);
+            LOG.error("alerts: unexpected error; going on (alerts without a decision are picked up from the database)",
+                    e);
+            sweepNeeded = true;
         }
     }
 
@@ -279,14 +316,15 @@ public final class AlertManager implements InsightSink, AutoCloseable {
         Msg m;
         while ((m = inbox.poll()) != null) {
             if (!(m instanceof Stop)) {
-                handle(m);
+                Msg msg = m;
+                guarded(() -> handle(msg));
             }
         }
         try {
             while (!inFlight.isEmpty() && System.nanoTime() - s.deadlineNanos() < 0) {
                 Msg next = inbox.poll(Math.max(1, s.deadlineNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (next != null && !(next instanceof Stop)) {
-                    handle(next);
+                    guarded(() -> handle(next));
                 }
             }
         } catch (InterruptedException e) {
@@ -362,7 +400,7 @@ public final class AlertManager implements InsightSink, AutoCloseable {
                         queue.size());
             }
         } catch (StoreException e) {
-            LOG.error("alerts: cannot read the queued alerts: {}", e.getMessage());
+            storeError("cannot read the queued alerts", e);
         }
         sweep(true);
         updateCounts();
@@ -374,7 +412,7 @@ public final class AlertManager implements InsightSink, AutoCloseable {
         try {
             ids = ledger.unalerted();
         } catch (StoreException e) {
-            LOG.error("alerts: cannot look for analysed candidates without an alert: {}", e.getMessage());
+            storeError("cannot look for analysed candidates without an alert", e);
             sweepNeeded = true;
             return;
         }
@@ -402,8 +440,7 @@ public final class AlertManager implements InsightSink, AutoCloseable {
             admitted.incrementAndGet();
             apply(decided.get());
         } catch (StoreException e) {
-            LOG.error("alerts: cannot store the alert of candidate {} ({}); retrying from the database", candidateId,
-                    e.getMessage());
+            storeError("cannot store the alert of candidate " + candidateId + "; retrying from the database", e);
             sweepNeeded = true;
         }
     }
@@ -465,8 +502,19 @@ public final class AlertManager implements InsightSink, AutoCloseable {
         if (p.dropAlert() != null && queue.remove(p.dropAlert())) {
             dropped.incrementAndGet();
             LOG.warn("alerts: {}", p.dropReason());
+            if (!listeners.isEmpty()) {
+                try {
+                    Long victim = ledger.candidateOf(p.dropAlert());
+                    if (victim != null) {
+                        tell(victim, AlertStatus.DROPPED, p.dropReason());
+                    }
+                } catch (StoreException e) {
+                    storeError("cannot read dropped alert " + p.dropAlert(), e);
+                }
+            }
         }
         long candidate = d.facts().candidateId();
+        tell(candidate, p.status(), p.reason());
         switch (p.status()) {
             case PENDING -> dispatch(d.alertId(), d.facts());
             case QUEUED -> {
@@ -497,7 +545,7 @@ public final class AlertManager implements InsightSink, AutoCloseable {
             try {
                 d = ledger.recheck(alertId, (f, s) -> plan(f, s, false, true));
             } catch (StoreException e) {
-                LOG.error("alerts: cannot read queued alert {} ({}); trying again shortly", alertId, e.getMessage());
+                storeError("cannot read queued alert " + alertId + "; trying again shortly", e);
                 return;
             }
             queue.pollFirst();
@@ -602,6 +650,9 @@ public final class AlertManager implements InsightSink, AutoCloseable {
         if (!ok) {
             fl.failures.add(d.notifier() + ": " + lastError);
         }
+        if (to != null) {
+            tell(fl.candidateId, to, to == AlertStatus.DELIVERED ? reason : failure);
+        }
         if (to == AlertStatus.DELIVERED) {
             fl.delivered = true;
             limiter.succeeded(now);
@@ -626,7 +677,7 @@ public final class AlertManager implements InsightSink, AutoCloseable {
             ledger.recordAttempts(d.alertId(), d.attempts(), to, reason, failure);
             return true;
         } catch (StoreException e) {
-            LOG.error("alerts: cannot store the delivery of alert {} ({}); retrying", d.alertId(), e.getMessage());
+            storeError("cannot store the delivery of alert " + d.alertId() + "; retrying", e);
             unrecorded.add(d);
             return false;
         }
@@ -639,6 +690,16 @@ public final class AlertManager implements InsightSink, AutoCloseable {
             case CRITICAL -> LOG.error(line);
             case WARNING -> LOG.warn(line);
             case INFO -> LOG.info(line);
+        }
+    }
+
+    /** Logs a store failure — at most once a minute while the same error repeats (a full disk, a long lock). */
+    private void storeError(String what, StoreException e) {
+        long now = System.nanoTime();
+        if (!e.getMessage().equals(lastStoreError) || now - lastStoreErrorLogged > 60_000_000_000L) {
+            LOG.error("alerts: {}: {}", what, e.getMessage());
+            lastStoreError = e.getMessage();
+            lastStoreErrorLogged = now;
         }
     }
 

@@ -99,7 +99,8 @@ final class ReplayCommand implements Callable<Integer> {
                 buffers, TriggerEngine.listener(this::onTrigger));
         if (database != null) {
             try {
-                store = new CandidateStore(Database.open(database));
+                store = new CandidateStore(Database.open(database), new dev.eyes.store.Grouping(
+                        java.time.Duration.ofHours(config.alerts().groupWindowHours())));
                 engine.restoreCooldowns(store.loadCooldowns());
             } catch (StoreException e) {
                 throw new UserError(e.getMessage());

@@ -100,7 +100,7 @@ public final class ConfigWriter {
         kv("group_window_hours", al.groupWindowHours());
         for (AlertsConfig.Webhook h : al.webhooks()) {
             out.append("\n[[alerts.webhooks]]\n");
-            kv("url", h.url().toString());
+            kv("url", maskedUrl(h.url()));
             kv("format", h.format());
             StringBuilder hs = new StringBuilder("{");
             boolean first = true;
@@ -184,5 +184,16 @@ public final class ConfigWriter {
             }
         }
         return b.append('"').toString();
+    }
+
+    /**
+     * A webhook URL without its path, query and user info, which often are the secret (Slack's
+     * {@code /services/T…/B…/…}, an ntfy topic): {@code https://hooks.slack.com/***}.
+     */
+    static String maskedUrl(java.net.URI u) {
+        boolean secretPart = (u.getRawPath() != null && u.getRawPath().length() > 1) || u.getRawQuery() != null
+                || u.getRawUserInfo() != null;
+        return u.getScheme() + "://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "")
+                + (secretPart ? "/" + MASK : "");
     }
 }

@@ -15,14 +15,16 @@ import java.util.function.Predicate;
  */
 public final class RollingBuffer<T extends Event> {
     private final Object[] ring;
-    private final Duration maxAge;
+    private final long maxAgeSeconds;
+    private final int maxAgeNanos;
     private int head;
     private int size;
     private Instant newest = Instant.EPOCH;
 
     public RollingBuffer(int maxSize, Duration maxAge) {
         this.ring = new Object[maxSize];
-        this.maxAge = maxAge;
+        this.maxAgeSeconds = maxAge.getSeconds();
+        this.maxAgeNanos = maxAge.getNano();
     }
 
     public void add(T event) {
@@ -40,12 +42,23 @@ public final class RollingBuffer<T extends Event> {
     }
 
     private void prune() {
-        Instant horizon = newest.minus(maxAge);
-        while (size > 0 && get(0).timestamp().isBefore(horizon)) {
+        // the horizon newest − maxAge as (seconds, nanos), without allocating an Instant per event
+        long horizonSeconds = newest.getEpochSecond() - maxAgeSeconds;
+        int horizonNanos = newest.getNano() - maxAgeNanos;
+        if (horizonNanos < 0) {
+            horizonNanos += 1_000_000_000;
+            horizonSeconds--;
+        }
+        while (size > 0 && isBefore(get(0).timestamp(), horizonSeconds, horizonNanos)) {
             ring[head] = null;
             head = (head + 1) % ring.length;
             size--;
         }
+    }
+
+    private static boolean isBefore(Instant t, long seconds, int nanos) {
+        long s = t.getEpochSecond();
+        return s < seconds || (s == seconds && t.getNano() < nanos);
     }
 
     @SuppressWarnings("unchecked")

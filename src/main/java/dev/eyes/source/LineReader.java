@@ -2,6 +2,9 @@ package dev.eyes.source;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -17,6 +20,10 @@ public final class LineReader {
     }
 
     public static final int DEFAULT_MAX_LINE = 1 << 20;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+    private static final long LOW_BITS = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     private final InputStream in;
     private final int maxLine;
@@ -61,18 +68,35 @@ public final class LineReader {
 
     private void feed(byte[] data, int n, Handler handler) throws InterruptedException {
         int start = 0;
-        for (int i = 0; i < n; i++) {
-            if (data[i] == '\n') {
-                append(data, start, i - start);
-                lineConsumed += i - start + 1;
-                deliver(handler, lineConsumed);
-                start = i + 1;
-            }
+        int nl;
+        while ((nl = indexOfNewline(data, start, n)) >= 0) {
+            append(data, start, nl - start);
+            lineConsumed += nl - start + 1;
+            deliver(handler, lineConsumed);
+            start = nl + 1;
         }
         if (start < n) {
             append(data, start, n - start);
             lineConsumed += n - start;
         }
+    }
+
+    /** The index of the first {@code '\n'} in [from, to), or -1; eight bytes at a time (SWAR). */
+    static int indexOfNewline(byte[] a, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(a, i) ^ NEWLINES;
+            long found = (x - LOW_BITS) & ~x & HIGH_BITS;
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (a[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private void append(byte[] data, int off, int len) {

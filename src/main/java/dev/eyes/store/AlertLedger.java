@@ -100,7 +100,7 @@ public final class AlertLedger {
                     f.severity(), f.logs(), f.rootId(), f.rootResolved(), f.selfResolved(), f.acknowledgedBy(),
                     f.acknowledgedAt(), f.notifiedLevel(), f.groupLevel(), title, body);
             Instant now = store.now();
-            Plan plan = decider.decide(withText, SqliteAlertStore.activeSilences(c, now));
+            Plan plan = decider.decide(withText, SilenceTable.activeSilences(c, now));
             String ts = Timestamps.format(now);
             long alertId;
             try (PreparedStatement ps = c.prepareStatement("""
@@ -155,7 +155,7 @@ public final class AlertLedger {
                 return Optional.empty();
             }
             Instant now = store.now();
-            Plan plan = decider.decide(f, SqliteAlertStore.activeSilences(c, now));
+            Plan plan = decider.decide(f, SilenceTable.activeSilences(c, now));
             if (plan.status() != AlertStatus.QUEUED) {
                 change(c, alertId, candidate, AlertStatus.QUEUED, plan.status(), plan.reason(), plan.silenceId(), now);
             }
@@ -315,7 +315,7 @@ public final class AlertLedger {
 
     /** The candidate's stored assessment as an insight, or null when it has none. */
     public Insight insight(long candidateId) throws StoreException {
-        AlertRecord r = store.read(c -> SqliteAlertStore.hydrated(c, candidateId, false));
+        AlertRecord r = store.read(c -> AlertRows.hydrated(c, candidateId, false));
         if (r == null || r.analysis() == null) {
             return null;
         }
@@ -379,8 +379,8 @@ public final class AlertLedger {
         String title;
         String body;
         try (PreparedStatement ps = c.prepareStatement("SELECT c.alert_id, al.status, a.assessed_at, c.trigger_rule, "
-                + "c.trigger_source, " + SqliteAlertStore.SEVERITY + ", COALESCE(c.group_parent_id, c.id), "
-                + "c.resolution_status, al.notification_title, al.notification_body" + SqliteAlertStore.FROM
+                + "c.trigger_source, " + AlertRows.SEVERITY + ", COALESCE(c.group_parent_id, c.id), "
+                + "c.resolution_status, al.notification_title, al.notification_body" + AlertRows.FROM
                 + " WHERE c.id = ?")) {
             ps.setLong(1, candidateId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -415,9 +415,9 @@ public final class AlertLedger {
         }
         Severity groupLevel;
         Severity notifiedLevel;
-        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(" + SqliteAlertStore.SEVERITY_RANK + "), "
+        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(" + AlertRows.SEVERITY_RANK + "), "
                 + "MAX(CASE WHEN al.status IN ('pending', 'queued', 'delivered') THEN "
-                + SqliteAlertStore.SEVERITY_RANK + " END)" + SqliteAlertStore.FROM
+                + AlertRows.SEVERITY_RANK + " END)" + AlertRows.FROM
                 + " WHERE (c.id = ? OR c.group_parent_id = ?) AND c.id <> ?")) {
             ps.setLong(1, root);
             ps.setLong(2, root);

@@ -55,8 +55,10 @@ public final class Grouping {
         if (sameSourceWindow.isZero()) {
             return;
         }
+        // without statistics SQLite would pick the (resolution_status, triggered_at) index and read every open
+        // candidate of the window; (rule, source, triggered_at) finds the few of this rule and source
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT id, triggered_at FROM alert_candidates
+                SELECT id, triggered_at FROM alert_candidates INDEXED BY alert_candidates_rule_source
                 WHERE trigger_rule = ? AND trigger_source IS ? AND group_parent_id IS NULL
                   AND resolution_status = 'open' AND id <> ? AND triggered_at >= ? AND triggered_at <= ?
                 ORDER BY triggered_at DESC, id DESC LIMIT 1""")) {

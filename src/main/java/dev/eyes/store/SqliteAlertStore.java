@@ -1,26 +1,18 @@
 package dev.eyes.store;
 
-import dev.eyes.event.DiskEvent;
-import dev.eyes.event.LogEvent;
-import dev.eyes.event.MetricsEvent;
 import dev.eyes.event.Severity;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import tools.jackson.databind.JsonNode;
 
 /**
  * {@link AlertStore} on the SQLite file. Each write is one {@code BEGIN IMMEDIATE} transaction, each read one
@@ -28,30 +20,11 @@ import tools.jackson.databind.JsonNode;
  * Every state change is recorded with its reason in {@code alert_candidate_transitions}. Thread-safe.
  */
 public final class SqliteAlertStore implements AlertStore {
-    static final String SEVERITY = "COALESCE(a.severity, c.expected_severity)";
-    static final String SEVERITY_RANK = "(CASE " + SEVERITY + " WHEN 'critical' THEN 3 WHEN 'warning' THEN 2 ELSE 1 END)";
-    static final String FROM = " FROM alert_candidates c LEFT JOIN assessments a ON a.id = c.assessment_id"
-            + " LEFT JOIN alerts al ON al.id = c.alert_id";
-    private static final String ROW = """
-            SELECT c.id, c.group_parent_id, c.triggered_at, c.updated_at,
-                COALESCE(a.summary, c.trigger_reason), a.root_cause, %s,
-                a.observation_confidence, a.diagnosis_confidence,
-                al.notification_title, al.notification_body, al.status, al.status_reason, al.silence_id,
-                al.delivery_attempted_at, al.delivered_at, al.failure_message,
-                c.analysis_status, c.analysis_failure,
-                a.assessed_at, a.backend, a.model, a.latency_ms, a.attempts, a.redaction_count,
-                c.trigger_rule, c.trigger_source, c.trigger_reason, c.expected_severity,
-                c.log_event_count, c.metrics_event_count, c.disk_event_count,
-                c.resolution_status, c.resolved_at, c.acknowledged_at, c.acknowledged_by, c.acknowledgement_note,
-                (SELECT COUNT(*) FROM alert_candidates ch WHERE ch.group_parent_id = c.id),
-                (SELECT COUNT(*) FROM alert_agent_reviews r WHERE r.candidate_id = c.id),
-                c.assessment_id, c.alert_id
-            """.formatted(SEVERITY) + FROM;
-    private static final String NOT_ANALYZED = "not analyzed";
-
     private final Database db;
     private final InstantSource clock;
     private final ConnectionPool pool;
+    private final SilenceTable silences = new SilenceTable(this);
+    private final AutoGroupRuleTable rules = new AutoGroupRuleTable(this);
 
     public SqliteAlertStore(Database db) {
         this(db, InstantSource.system());
@@ -103,114 +76,6 @@ public final class SqliteAlertStore implements AlertStore {
 
     // ---- list and search -------------------------------------------------------------------------------------
 
-    /** WHERE clauses and their parameters. */
-    static final class Where {
-        final List<String> clauses = new ArrayList<>();
-        final List<Object> params = new ArrayList<>();
-
-        Where add(String clause, Object... ps) {
-            clauses.add(clause);
-            params.addAll(List.of(ps));
-            return this;
-        }
-
-        String sql() {
-            return clauses.isEmpty() ? "" : " WHERE " + String.join(" AND ", clauses);
-        }
-
-        Where copy() {
-            Where w = new Where();
-            w.clauses.addAll(clauses);
-            w.params.addAll(params);
-            return w;
-        }
-
-        int bind(PreparedStatement ps, int from) throws SQLException {
-            int i = from;
-            for (Object p : params) {
-                switch (p) {
-                    case String s -> ps.setString(i++, s);
-                    case Long l -> ps.setLong(i++, l);
-                    case Integer n -> ps.setInt(i++, n);
-                    default -> throw new IllegalArgumentException(String.valueOf(p));
-                }
-            }
-            return i;
-        }
-    }
-
-    private static Severity severityFilter(String field, String s) throws AlertException {
-        if (s == null || s.isBlank()) {
-            return null;
-        }
-        Severity v = Severity.parse(s);
-        if (v == null) {
-            throw AlertException.invalid(field + " must be one of " + Severity.allowed());
-        }
-        return v;
-    }
-
-    private static String analysisFilter(String s) throws AlertException {
-        if (s == null || s.isBlank()) {
-            return null;
-        }
-        for (AnalysisStatus a : AnalysisStatus.values()) {
-            if (a.wireName().equals(s.trim().toLowerCase(Locale.ROOT))) {
-                return a.wireName();
-            }
-        }
-        throw AlertException.invalid("status must be one of pending, analyzed, failed, not_done");
-    }
-
-    private static String alertStatusFilter(String s) throws AlertException {
-        if (s == null || s.isBlank()) {
-            return null;
-        }
-        AlertStatus a = AlertStatus.parse(s);
-        if (a == null) {
-            throw AlertException.invalid("alert_status must be one of " + AlertStatus.allowed());
-        }
-        return a.wireName();
-    }
-
-    static String like(String q) {
-        return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-    }
-
-    /** The filters shared by list and search (not severity, not resolution). */
-    private static Where common(String status, String alertStatus, String rule, String source, String q,
-                                Boolean acknowledged) throws AlertException {
-        Where w = new Where();
-        String st = analysisFilter(status);
-        if (st != null) {
-            w.add("c.analysis_status = ?", st);
-        }
-        String ast = alertStatusFilter(alertStatus);
-        if (ast != null) {
-            w.add("al.status = ?", ast);
-        }
-        if (rule != null && !rule.isBlank()) {
-            w.add("c.trigger_rule = ?", rule.trim());
-        }
-        if (source != null && !source.isBlank()) {
-            w.add("c.trigger_source = ?", source.trim());
-        }
-        if (q != null && !q.isBlank()) {
-            String p = like(q.trim());
-            w.add("""
-                    (COALESCE(a.summary, '') LIKE ? ESCAPE '\\' OR COALESCE(a.root_cause, '') LIKE ? ESCAPE '\\'
-                     OR c.trigger_reason LIKE ? ESCAPE '\\' OR c.trigger_rule LIKE ? ESCAPE '\\'
-                     OR COALESCE(c.trigger_source, '') LIKE ? ESCAPE '\\'
-                     OR EXISTS (SELECT 1 FROM alert_agent_reviews r WHERE r.candidate_id = c.id
-                                AND (r.body LIKE ? ESCAPE '\\' OR r.agent_name LIKE ? ESCAPE '\\')))""",
-                    p, p, p, p, p, p, p);
-        }
-        if (acknowledged != null) {
-            w.add(acknowledged ? "c.acknowledged_at IS NOT NULL" : "c.acknowledged_at IS NULL");
-        }
-        return w;
-    }
-
     @Override
     public AlertPage listAlerts(AlertListRequest r) throws StoreException {
         int page = r.page() == null ? 1 : r.page();
@@ -221,26 +86,28 @@ public final class SqliteAlertStore implements AlertStore {
                 : Math.clamp(r.pageSize(), AlertListRequest.MIN_PAGE_SIZE, AlertListRequest.MAX_PAGE_SIZE);
         String sortKey = r.sort() == null ? "" : r.sort().trim().toLowerCase(Locale.ROOT);
         String sort = switch (sortKey) {
-            case "severity" -> SEVERITY_RANK;
+            case "severity" -> AlertRows.SEVERITY_RANK;
             case "status" -> "c.analysis_status";
             case "summary" -> "COALESCE(a.summary, c.trigger_reason) COLLATE NOCASE";
             default -> "c.updated_at";
         };
         String dir = "asc".equalsIgnoreCase(r.order() == null ? "" : r.order().trim()) ? "ASC" : "DESC";
-        Severity severity = severityFilter("severity", r.severity());
-        Where facets = common(r.status(), r.alertStatus(), r.rule(), r.source(), r.q(), r.acknowledged());
-        Where roots = facets.copy().add("c.group_parent_id IS NULL");
+        Severity severity = AlertFilters.severityFilter("severity", r.severity());
+        AlertFilters.Where facets = AlertFilters.common(r.status(), r.alertStatus(), r.rule(), r.source(), r.q(),
+                r.acknowledged());
+        AlertFilters.Where roots = facets.copy().add("c.group_parent_id IS NULL");
         if (!r.showResolved()) {
             roots.add("c.resolution_status = 'open'");
         }
         if (severity != null) {
-            roots.add(SEVERITY + " = ?", severity.wireName());
+            roots.add(AlertRows.SEVERITY + " = ?", severity.wireName());
         }
         return read(c -> {
             long critical = 0;
             long warning = 0;
             long info = 0;
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + SEVERITY + ", COUNT(*)" + FROM + facets.sql()
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + AlertRows.SEVERITY + ", COUNT(*)"
+                    + AlertRows.FROM + facets.sql()
                     + " GROUP BY 1")) {
                 facets.bind(ps, 1);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -254,7 +121,7 @@ public final class SqliteAlertStore implements AlertStore {
                 }
             }
             long groups;
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*)" + FROM + roots.sql())) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*)" + AlertRows.FROM + roots.sql())) {
                 roots.bind(ps, 1);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -262,7 +129,8 @@ public final class SqliteAlertStore implements AlertStore {
                 }
             }
             List<Long> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT c.id" + FROM + roots.sql() + " ORDER BY " + sort
+            try (PreparedStatement ps = c.prepareStatement("SELECT c.id" + AlertRows.FROM + roots.sql()
+                    + " ORDER BY " + sort
                     + " " + dir + ", c.id " + dir + " LIMIT ? OFFSET ?")) {
                 int i = roots.bind(ps, 1);
                 ps.setInt(i++, size);
@@ -273,7 +141,7 @@ public final class SqliteAlertStore implements AlertStore {
                     }
                 }
             }
-            List<AlertRecord> rows = rowsInOrder(c, ids);
+            List<AlertRecord> rows = AlertRows.rowsInOrder(c, ids);
             int pages = (int) ((groups + size - 1) / size);
             return new AlertPage(rows, new AlertPage.Counts(critical + warning + info, critical, warning, info),
                     groups, page, size, pages);
@@ -293,7 +161,7 @@ public final class SqliteAlertStore implements AlertStore {
         if (offset < 0) {
             throw AlertException.invalid("offset must be 0 or more");
         }
-        Severity severity = severityFilter("severity", r.severity());
+        Severity severity = AlertFilters.severityFilter("severity", r.severity());
         String resolution = null;
         if (r.resolutionStatus() != null && !r.resolutionStatus().isBlank()) {
             resolution = r.resolutionStatus().trim().toLowerCase(Locale.ROOT);
@@ -301,16 +169,17 @@ public final class SqliteAlertStore implements AlertStore {
                 throw AlertException.invalid("resolution_status must be open or resolved");
             }
         }
-        Where w = common(r.status(), r.alertStatus(), r.rule(), r.source(), r.query(), r.acknowledged());
+        AlertFilters.Where w = AlertFilters.common(r.status(), r.alertStatus(), r.rule(), r.source(), r.query(),
+                r.acknowledged());
         if (severity != null) {
-            w.add(SEVERITY + " = ?", severity.wireName());
+            w.add(AlertRows.SEVERITY + " = ?", severity.wireName());
         }
         if (resolution != null) {
             w.add("c.resolution_status = ?", resolution);
         }
         return read(c -> {
             long total;
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*)" + FROM + w.sql())) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*)" + AlertRows.FROM + w.sql())) {
                 w.bind(ps, 1);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -318,7 +187,7 @@ public final class SqliteAlertStore implements AlertStore {
                 }
             }
             List<Long> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT c.id" + FROM + w.sql()
+            try (PreparedStatement ps = c.prepareStatement("SELECT c.id" + AlertRows.FROM + w.sql()
                     + " ORDER BY c.triggered_at DESC, c.id DESC LIMIT ? OFFSET ?")) {
                 int i = w.bind(ps, 1);
                 ps.setInt(i++, limit);
@@ -330,69 +199,11 @@ public final class SqliteAlertStore implements AlertStore {
                 }
             }
             List<AlertSummary> out = new ArrayList<>();
-            for (AlertRecord a : rowsInOrder(c, ids)) {
-                out.add(summary(a));
+            for (AlertRecord a : AlertRows.rowsInOrder(c, ids)) {
+                out.add(AlertRows.summary(a));
             }
             return new AlertSearchPage(out, total, limit, offset);
         });
-    }
-
-    static AlertSummary summary(AlertRecord a) {
-        return new AlertSummary(a.id(), a.groupParentId(), a.assessedAt(), a.updatedAt(), a.summary(), a.severity(),
-                a.analysisStatus(), a.resolutionStatus(), a.resolvedAt(), a.triggeredBy(), a.triggerSource(),
-                a.similarAlertCount(), a.agentReviewCount(), a.status(), a.acknowledgedAt(), a.acknowledgedBy());
-    }
-
-    /** The rows (without lists) of {@code ids}, in that order. */
-    private static List<AlertRecord> rowsInOrder(Connection c, List<Long> ids) throws SQLException {
-        if (ids.isEmpty()) {
-            return List.of();
-        }
-        Map<Long, AlertRecord> byId = new HashMap<>();
-        String marks = String.join(",", ids.stream().map(x -> "?").toList());
-        try (PreparedStatement ps = c.prepareStatement(ROW + " WHERE c.id IN (" + marks + ")")) {
-            for (int i = 0; i < ids.size(); i++) {
-                ps.setLong(i + 1, ids.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    AlertRecord a = row(rs);
-                    byId.put(a.id(), a);
-                }
-            }
-        }
-        List<AlertRecord> out = new ArrayList<>(ids.size());
-        for (Long id : ids) {
-            AlertRecord a = byId.get(id);
-            if (a != null) {
-                out.add(a);
-            }
-        }
-        return out;
-    }
-
-    private static AlertRecord row(ResultSet rs) throws SQLException {
-        boolean analysed = rs.getObject(40) != null;
-        AlertRecord.Analysis analysis = analysed && rs.getString(20) != null
-                ? new AlertRecord.Analysis(Timestamps.parse(rs.getString(20)), rs.getString(21), rs.getString(22),
-                rs.getLong(23), rs.getInt(24), rs.getInt(25)) : null;
-        Instant triggered = Timestamps.parse(rs.getString(3));
-        long silence = rs.getLong(14);
-        Long silenceId = rs.wasNull() ? null : silence;
-        long parent = rs.getLong(2);
-        Long parentId = rs.wasNull() ? null : parent;
-        return new AlertRecord(rs.getLong(1), triggered, triggered, Timestamps.parse(rs.getString(4)),
-                rs.getString(5), rs.getString(6), Severity.parse(rs.getString(7)),
-                analysed ? rs.getString(8) : NOT_ANALYZED, analysed ? rs.getString(9) : NOT_ANALYZED,
-                List.of(), List.of(), List.of(),
-                rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), silenceId,
-                Timestamps.parse(rs.getString(15)), Timestamps.parse(rs.getString(16)), rs.getString(17),
-                rs.getString(18), rs.getString(19), analysis,
-                rs.getString(26), rs.getString(27), rs.getString(28), Severity.parse(rs.getString(29)),
-                rs.getInt(30), rs.getInt(31), rs.getInt(32), List.of(), List.of(), List.of(),
-                parentId, rs.getString(33), Timestamps.parse(rs.getString(34)),
-                Timestamps.parse(rs.getString(35)), rs.getString(36), rs.getString(37),
-                rs.getInt(38), rs.getInt(39), List.of(), List.of(), List.of(), List.of());
     }
 
     // ---- one alert -------------------------------------------------------------------------------------------
@@ -400,7 +211,7 @@ public final class SqliteAlertStore implements AlertStore {
     @Override
     public AlertRecord getAlert(long id) throws StoreException {
         return read(c -> {
-            AlertRecord a = hydrated(c, id, true);
+            AlertRecord a = AlertRows.hydrated(c, id, true);
             if (a == null) {
                 throw AlertException.noCandidate(id);
             }
@@ -419,7 +230,7 @@ public final class SqliteAlertStore implements AlertStore {
                 }
                 List<AlertRecord> similar = new ArrayList<>();
                 for (long child : children) {
-                    AlertRecord s = hydrated(c, child, false);
+                    AlertRecord s = AlertRows.hydrated(c, child, false);
                     if (s != null) {
                         similar.add(s);
                     }
@@ -428,113 +239,6 @@ public final class SqliteAlertStore implements AlertStore {
             }
             return a;
         });
-    }
-
-    /** The record with its lists and reviews; with {@code full} also its events, deliveries and history. */
-    static AlertRecord hydrated(Connection c, long id, boolean full) throws SQLException {
-        AlertRecord a;
-        Long assessment;
-        Long alert;
-        try (PreparedStatement ps = c.prepareStatement(ROW + " WHERE c.id = ?")) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                a = row(rs);
-                long as = rs.getLong(40);
-                assessment = rs.wasNull() ? null : as;
-                long al = rs.getLong(41);
-                alert = rs.wasNull() ? null : al;
-            }
-        }
-        List<String> recs = assessment == null ? List.of() : texts(c, "assessment_recommendations", assessment);
-        List<String> evidence = assessment == null ? List.of() : texts(c, "assessment_evidence", assessment);
-        List<String> limits = assessment == null ? List.of() : texts(c, "assessment_limitations", assessment);
-        List<LogEvent> logs = new ArrayList<>();
-        List<MetricsEvent> metrics = new ArrayList<>();
-        List<DiskEvent> disks = new ArrayList<>();
-        List<DeliveryAttempt> deliveries = new ArrayList<>();
-        List<StateChange> history = new ArrayList<>();
-        if (full) {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT event_kind, payload FROM alert_candidate_context_events
-                    WHERE candidate_id = ? ORDER BY event_kind, position""")) {
-                ps.setLong(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        JsonNode n = EventJson.MAPPER.readTree(rs.getString(2));
-                        switch (rs.getString(1)) {
-                            case "log" -> logs.add(EventJson.log(n));
-                            case "metrics" -> metrics.add(EventJson.metrics(n));
-                            case "disk" -> disks.add(EventJson.disk(n));
-                            default -> {
-                            }
-                        }
-                    }
-                }
-            }
-            if (alert != null) {
-                deliveries = deliveries(c, alert);
-            }
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT at, aspect, from_status, to_status, reason FROM alert_candidate_transitions
-                    WHERE candidate_id = ? ORDER BY id""")) {
-                ps.setLong(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        history.add(new StateChange(Timestamps.parse(rs.getString(1)), rs.getString(2),
-                                rs.getString(3), rs.getString(4), rs.getString(5)));
-                    }
-                }
-            }
-        }
-        return a.withDetails(recs, evidence, limits, logs, metrics, disks, reviews(c, id), deliveries, history);
-    }
-
-    static List<DeliveryAttempt> deliveries(Connection c, long alertId) throws SQLException {
-        List<DeliveryAttempt> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT notifier, attempted_at, status, error FROM alert_deliveries WHERE alert_id = ? ORDER BY id")) {
-            ps.setLong(1, alertId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new DeliveryAttempt(rs.getString(1), Timestamps.parse(rs.getString(2)), rs.getString(3),
-                            rs.getString(4)));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static List<AgentReview> reviews(Connection c, long id) throws SQLException {
-        List<AgentReview> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT id, created_at, agent_name, review_type, body FROM alert_agent_reviews
-                WHERE candidate_id = ? ORDER BY created_at, id""")) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new AgentReview(rs.getLong(1), id, Timestamps.parse(rs.getString(2)), rs.getString(3),
-                            rs.getString(4), rs.getString(5)));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static List<String> texts(Connection c, String table, long assessment) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT text FROM " + table + " WHERE assessment_id = ? ORDER BY position")) {
-            ps.setLong(1, assessment);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
     }
 
     // ---- reviews, resolution, acknowledgement ----------------------------------------------------------------
@@ -758,61 +462,9 @@ public final class SqliteAlertStore implements AlertStore {
 
     // ---- auto-group rules ------------------------------------------------------------------------------------
 
-    private static String trimmed(String s) {
-        return s == null || s.isBlank() ? null : s.trim();
-    }
-
     @Override
     public AutoGroupRule createAutoGroupRule(AutoGroupRuleRequest r) throws StoreException {
-        String process = trimmed(r.process());
-        String subsystem = trimmed(r.subsystem());
-        String source = trimmed(r.triggerSource());
-        String by = trimmed(r.triggeredBy());
-        if (process == null && subsystem == null && source == null && by == null) {
-            throw AlertException.invalid("Invalid auto-group rule: at least one of process, subsystem, trigger_source "
-                    + "or triggered_by is required");
-        }
-        String regex = r.messageRegex() == null ? "" : r.messageRegex().trim();
-        if (regex.isEmpty()) {
-            throw AlertException.invalid("Invalid auto-group rule: message_regex cannot be empty");
-        }
-        String problem = Regexes.problem(regex);
-        if (problem != null) {
-            throw AlertException.invalid("Invalid auto-group rule: message_regex is not a valid regular expression: "
-                    + problem);
-        }
-        return write(c -> {
-            Long target = Grouping.rootOf(c, r.targetAlertId());
-            if (target == null) {
-                throw AlertException.noCandidate(r.targetAlertId());
-            }
-            Instant at = now();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO auto_group_rules (created_at, target_alert_id, process, subsystem, trigger_source,
-                        triggered_by, message_regex)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
-                ps.setString(1, Timestamps.format(at));
-                ps.setLong(2, target);
-                setNullable(ps, 3, process);
-                setNullable(ps, 4, subsystem);
-                setNullable(ps, 5, source);
-                setNullable(ps, 6, by);
-                ps.setString(7, regex);
-                ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
-                    keys.next();
-                    return new AutoGroupRule(keys.getLong(1), at, target, process, subsystem, source, by, regex);
-                }
-            }
-        });
-    }
-
-    private static void setNullable(PreparedStatement ps, int i, String v) throws SQLException {
-        if (v == null) {
-            ps.setNull(i, Types.VARCHAR);
-        } else {
-            ps.setString(i, v);
-        }
+        return rules.create(r);
     }
 
     @Override
@@ -822,259 +474,33 @@ public final class SqliteAlertStore implements AlertStore {
 
     @Override
     public AutoGroupRule deleteAutoGroupRule(long ruleId) throws StoreException {
-        return write(c -> {
-            AutoGroupRule found = null;
-            for (AutoGroupRule r : Grouping.rules(c)) {
-                if (r.id() == ruleId) {
-                    found = r;
-                }
-            }
-            if (found == null) {
-                throw AlertException.notFound("rule " + ruleId + " does not exist");
-            }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM auto_group_rules WHERE id = ?")) {
-                ps.setLong(1, ruleId);
-                ps.executeUpdate();
-            }
-            return found;
-        });
+        return rules.delete(ruleId);
     }
 
-    // ---- silences --------------------------------------------------------------------------------------------
-
-    private record SilenceSpec(String createdBy, String comment, Instant startsAt, Instant endsAt, String rule,
-                               String source, String process, String subsystem, Severity minimumSeverity,
-                               String messageRegex) {
-    }
-
-    private SilenceSpec validate(SilenceRequest r, String existingCreator) throws AlertException {
-        String creator = trimmed(r.createdBy());
-        if (creator == null) {
-            creator = existingCreator;
-        }
-        if (creator == null) {
-            throw AlertException.invalid("Invalid silence: created_by cannot be empty");
-        }
-        Severity min = null;
-        if (trimmed(r.minimumSeverity()) != null) {
-            min = Severity.parse(r.minimumSeverity());
-            if (min == null) {
-                throw AlertException.invalid("Invalid silence: minimum_severity must be one of " + Severity.allowed());
-            }
-        }
-        String regex = trimmed(r.messageRegex());
-        if (regex != null) {
-            String problem = Regexes.problem(regex);
-            if (problem != null) {
-                throw AlertException.invalid("Invalid silence: message_regex is not a valid regular expression: "
-                        + problem);
-            }
-        }
-        String rule = trimmed(r.rule());
-        String source = trimmed(r.source());
-        String process = trimmed(r.process());
-        String subsystem = trimmed(r.subsystem());
-        if (rule == null && source == null && process == null && subsystem == null && min == null && regex == null) {
-            throw AlertException.invalid("Invalid silence: at least one matcher is required (rule, source, process, "
-                    + "subsystem, minimum_severity or message_regex)");
-        }
-        Instant now = now();
-        Instant starts = r.startsAt() == null ? now : r.startsAt();
-        if (r.endsAt() != null && r.duration() != null) {
-            throw AlertException.invalid("Invalid silence: give ends_at or a duration, not both");
-        }
-        Instant ends;
-        if (r.endsAt() != null) {
-            ends = r.endsAt();
-        } else if (r.duration() != null) {
-            if (r.duration().isNegative() || r.duration().isZero()) {
-                throw AlertException.invalid("Invalid silence: the duration must be positive");
-            }
-            ends = starts.plus(r.duration());
-        } else {
-            throw AlertException.invalid("Invalid silence: ends_at or a duration is required");
-        }
-        if (!ends.isAfter(starts)) {
-            throw AlertException.invalid("Invalid silence: ends_at must be after starts_at");
-        }
-        if (!ends.isAfter(now)) {
-            throw AlertException.invalid("Invalid silence: ends_at must be in the future");
-        }
-        return new SilenceSpec(creator, r.comment() == null ? "" : r.comment().trim(), starts, ends, rule, source,
-                process, subsystem, min, regex);
-    }
-
-    private static void bindSpec(PreparedStatement ps, int from, SilenceSpec s) throws SQLException {
-        ps.setString(from, Timestamps.format(s.startsAt()));
-        ps.setString(from + 1, Timestamps.format(s.endsAt()));
-        ps.setString(from + 2, s.comment());
-        setNullable(ps, from + 3, s.rule());
-        setNullable(ps, from + 4, s.source());
-        setNullable(ps, from + 5, s.process());
-        setNullable(ps, from + 6, s.subsystem());
-        setNullable(ps, from + 7, s.minimumSeverity() == null ? null : s.minimumSeverity().wireName());
-        setNullable(ps, from + 8, s.messageRegex());
-    }
+    // ---- silences (SilenceTable) -------------------------------------------------------------------------------
 
     @Override
     public Silence createSilence(SilenceRequest r) throws StoreException {
-        SilenceSpec s = validate(r, null);
-        long id = write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO silences (created_at, created_by, starts_at, ends_at, comment, rule, source, process,
-                        subsystem, minimum_severity, message_regex)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
-                ps.setString(1, Timestamps.format(now()));
-                ps.setString(2, s.createdBy());
-                bindSpec(ps, 3, s);
-                ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
-                    keys.next();
-                    return keys.getLong(1);
-                }
-            }
-        });
-        return getSilence(id);
+        return silences.create(r);
     }
 
     @Override
     public Silence updateSilence(long id, SilenceRequest r) throws StoreException {
-        Silence existing = getSilence(id);
-        if (Silence.EXPIRED.equals(existing.state())) {
-            throw AlertException.conflict("Silence " + id + " is already expired");
-        }
-        SilenceSpec s = validate(r, existing.createdBy());
-        write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE silences SET starts_at = ?, ends_at = ?, comment = ?, rule = ?, source = ?, process = ?,
-                        subsystem = ?, minimum_severity = ?, message_regex = ?
-                    WHERE id = ? AND expired_at IS NULL""")) {
-                bindSpec(ps, 1, s);
-                ps.setLong(10, id);
-                if (ps.executeUpdate() != 1) {
-                    throw AlertException.conflict("Silence " + id + " is already expired");
-                }
-            }
-            return null;
-        });
-        return getSilence(id);
-    }
-
-    private static final String SILENCE_ROW = """
-            SELECT s.id, s.created_at, s.starts_at, s.ends_at, s.expired_at, s.created_by, s.comment, s.rule, s.source,
-                s.process, s.subsystem, s.minimum_severity, s.message_regex,
-                (SELECT COUNT(*) FROM alerts al WHERE al.silence_id = s.id)
-            FROM silences s""";
-
-    private Silence silence(ResultSet rs, Instant now) throws SQLException {
-        Instant starts = Timestamps.parse(rs.getString(3));
-        Instant ends = Timestamps.parse(rs.getString(4));
-        Instant expired = Timestamps.parse(rs.getString(5));
-        return new Silence(rs.getLong(1), Timestamps.parse(rs.getString(2)), starts, ends, expired, rs.getString(6),
-                rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
-                Severity.parse(rs.getString(12)), rs.getString(13), Silence.stateAt(now, starts, ends, expired),
-                rs.getLong(14));
+        return silences.update(id, r);
     }
 
     @Override
     public Silence getSilence(long id) throws StoreException {
-        return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(SILENCE_ROW + " WHERE s.id = ?")) {
-                ps.setLong(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw AlertException.notFound("Silence " + id + " does not exist");
-                    }
-                    return silence(rs, now());
-                }
-            }
-        });
+        return silences.get(id);
     }
 
     @Override
     public List<Silence> listSilences(boolean includeExpired) throws StoreException {
-        Instant now = now();
-        List<Silence> all = read(c -> {
-            List<Silence> out = new ArrayList<>();
-            String where = includeExpired ? "" : " WHERE s.expired_at IS NULL AND s.ends_at > ?";
-            try (PreparedStatement ps = c.prepareStatement(SILENCE_ROW + where)) {
-                if (!includeExpired) {
-                    ps.setString(1, Timestamps.format(now));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(silence(rs, now));
-                    }
-                }
-            }
-            return out;
-        });
-        List<Silence> live = new ArrayList<>(all.stream().filter(s -> !Silence.EXPIRED.equals(s.state()))
-                .sorted(Comparator.comparing(Silence::endsAt).thenComparing(Silence::id)).toList());
-        all.stream().filter(s -> Silence.EXPIRED.equals(s.state()))
-                .sorted(Comparator.comparing((Silence s) -> s.expiredAt() != null ? s.expiredAt() : s.endsAt())
-                        .thenComparing(Silence::id).reversed())
-                .forEach(live::add);
-        return live;
-    }
-
-    /** Silences active at {@code now}, in id order (the first match names the silence). */
-    static List<Silence> activeSilences(Connection c, Instant now) throws SQLException {
-        List<Silence> out = new ArrayList<>();
-        String ts = Timestamps.format(now);
-        try (PreparedStatement ps = c.prepareStatement(SILENCE_ROW
-                + " WHERE s.expired_at IS NULL AND s.starts_at <= ? AND s.ends_at > ? ORDER BY s.id")) {
-            ps.setString(1, ts);
-            ps.setString(2, ts);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Instant starts = Timestamps.parse(rs.getString(3));
-                    Instant ends = Timestamps.parse(rs.getString(4));
-                    out.add(new Silence(rs.getLong(1), Timestamps.parse(rs.getString(2)), starts, ends, null,
-                            rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
-                            rs.getString(11), Severity.parse(rs.getString(12)), rs.getString(13), Silence.ACTIVE,
-                            rs.getLong(14)));
-                }
-            }
-        }
-        return out;
+        return silences.list(includeExpired);
     }
 
     @Override
     public Silence expireSilence(long id) throws StoreException {
-        write(c -> {
-            Instant now = now();
-            String starts;
-            String ends;
-            String expired;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT starts_at, ends_at, expired_at FROM silences WHERE id = ?")) {
-                ps.setLong(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw AlertException.notFound("Silence " + id + " does not exist");
-                    }
-                    starts = rs.getString(1);
-                    ends = rs.getString(2);
-                    expired = rs.getString(3);
-                }
-            }
-            if (Silence.EXPIRED.equals(Silence.stateAt(now, Timestamps.parse(starts), Timestamps.parse(ends),
-                    Timestamps.parse(expired)))) {
-                throw AlertException.conflict("Silence " + id + " is already expired");
-            }
-            String ts = Timestamps.format(now);
-            // it ended now (or, if it had not started, at its start)
-            String end = ts.compareTo(starts) < 0 ? starts : ts;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE silences SET expired_at = ?, ends_at = ? WHERE id = ?")) {
-                ps.setString(1, ts);
-                ps.setString(2, end.compareTo(ends) < 0 ? end : ends);
-                ps.setLong(3, id);
-                ps.executeUpdate();
-            }
-            return null;
-        });
-        return getSilence(id);
+        return silences.expire(id);
     }
 }

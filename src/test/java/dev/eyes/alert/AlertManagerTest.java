@@ -104,6 +104,8 @@ class AlertManagerTest {
     void aFullQueueDropsItsOldestWithAReason() throws Exception {
         RecordingNotifier n = new RecordingNotifier("rec", h.clock);
         AlertManager m = h.manager(1, Severity.WARNING, 2, Runnable::run, n);
+        List<String> changes = new java.util.ArrayList<>();
+        m.addListener((candidate, status, reason) -> changes.add(candidate + " " + status.wireName()));
         long first = id(h.raise(m, "a.service/a", Severity.WARNING, "a"));
         long q1 = id(h.raise(m, "b.service/b", Severity.WARNING, "b"));
         long q2 = id(h.raise(m, "c.service/c", Severity.WARNING, "c"));
@@ -117,6 +119,9 @@ class AlertManagerTest {
         assertThat(h.status(q3)).isEqualTo("queued");
         assertThat(m.queueSize()).isEqualTo(2);
         assertThat(m.stats().dropped()).isEqualTo(1);
+        // in the order they happened (the first delivery ends after the others were handed over)
+        assertThat(changes).containsExactly(first + " pending", q1 + " queued", q2 + " queued", q1 + " dropped",
+                q3 + " queued", first + " delivered");
         assertThat(h.alert(q1).transitions()).filteredOn(t -> t.aspect().equals("alert"))
                 .extracting(StateChange::to).containsExactly("queued", "dropped");
     }
@@ -412,5 +417,26 @@ class AlertManagerTest {
                 + "the oldest queued alert");
         assertThat(h.status(ids[3])).isEqualTo("queued");
         assertThat(AlertStatus.parse(h.status(ids[5]))).isEqualTo(AlertStatus.QUEUED);
+    }
+
+    @Test
+    void insightsBeyondTheInboxLimitAreRecoveredFromTheStore() throws Exception {
+        RecordingNotifier n = new RecordingNotifier("rec", h.clock);
+        AlertManager m = h.manager(10, n);
+        m.inboxLimit = 2;
+        long[] ids = new long[5];
+        for (int i = 0; i < 5; i++) {
+            ids[i] = id(h.raise(m, "s" + i + ".service/s", Severity.WARNING, "m" + i));
+        }
+        assertThat(m.stats().inbox()).isEqualTo(2);
+        m.drain();
+        assertThat(h.alert(ids[2]).status()).isNull();
+        // the next tick finds the analysed candidates without an alert and creates them, in order
+        m.tick();
+        m.drain();
+        for (long id : ids) {
+            assertThat(h.status(id)).isEqualTo("delivered");
+        }
+        assertThat(n.candidates()).containsExactly(ids[0], ids[1], ids[2], ids[3], ids[4]);
     }
 }

@@ -89,7 +89,8 @@ class ObserverJournaldTest {
                     + " ORDER BY position")).extracting(r -> (String) r.get("payload"))
                     .hasSize(6).allSatisfy(p -> assertThat(p).contains("\"process\":\"burst-app\"")
                             .contains("database connection failed attempt"));
-            assertThat(Sql.query(db, "SELECT to_status, reason FROM alert_candidate_transitions WHERE from_status IS NULL"))
+            assertThat(Sql.query(db, "SELECT to_status, reason FROM alert_candidate_transitions"
+                    + " WHERE from_status IS NULL AND aspect = 'analysis'"))
                     .singleElement().satisfies(r -> {
                         assertThat(r.get("to_status")).isEqualTo("pending");
                         assertThat((String) r.get("reason")).startsWith("triggered: Rule 'ErrorFrequencyRule'");

@@ -23,12 +23,8 @@ import java.util.concurrent.TimeUnit;
  * project directory (the launcher, its JVM flags, its archive). Variants run round-robin, so background load
  * falls on all alike; the median of the runs is reported.
  *
- * <pre>
- * mvn -q -DskipTests package
- * java -cp target/classes:target/test-classes:$(cat target/cp.txt) dev.eyes.bench.McpStartup target/eyes.jar 5
- * </pre>
- * ({@code target/cp.txt}: {@code mvn -q dependency:build-classpath -Dmdep.outputFile=target/cp.txt}.) The java that
- * runs this runs the variants.
+ * <p>{@code bin/bench MCP} runs it ({@code McpStartup target/eyes.jar 5}, from the project directory). The java
+ * that runs this runs the variants.
  */
 public final class McpStartup {
     static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"

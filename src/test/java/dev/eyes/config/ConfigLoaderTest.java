@@ -191,7 +191,7 @@ class ConfigLoaderTest {
                 backend = "openai"
                 api_key = "sk-secret-value"
                 [[alerts.webhooks]]
-                url = "https://hooks.example/x"
+                url = "https://hooks.example/services/T0/B0/url-secret?key=q-secret"
                 headers = { "X-Token" = "hook-secret" }
                 [web]
                 token = "web-secret"
@@ -199,7 +199,8 @@ class ConfigLoaderTest {
                 patterns = ["^kernel: \\\\[.*\\\\] foo \\"bar\\""]
                 """);
         String toml = ConfigWriter.toToml(c);
-        assertThat(toml).doesNotContain("sk-secret-value", "hook-secret", "web-secret").contains("\"***\"");
+        assertThat(toml).doesNotContain("sk-secret-value", "hook-secret", "web-secret", "url-secret", "q-secret")
+                .contains("\"***\"").contains("url = \"https://hooks.example/***\"");
         EyesConfig back = ConfigLoader.parse(toml, null, Map.of()).config();
         assertThat(back.logging()).isEqualTo(c.logging());
         assertThat(back.metrics()).isEqualTo(c.metrics());

@@ -555,10 +555,10 @@ class AlertStoreTest {
                 null, null, "critical", null));
         assertThat(later.state()).isEqualTo("pending");
         try (Connection c = fx.db.connect()) {
-            assertThat(SqliteAlertStore.activeSilences(c, now)).extracting(Silence::id).containsExactly(active.id());
-            assertThat(SqliteAlertStore.activeSilences(c, now.plus(Duration.ofMinutes(90))))
+            assertThat(SilenceTable.activeSilences(c, now)).extracting(Silence::id).containsExactly(active.id());
+            assertThat(SilenceTable.activeSilences(c, now.plus(Duration.ofMinutes(90))))
                     .extracting(Silence::id).containsExactly(active.id(), later.id());
-            assertThat(SqliteAlertStore.activeSilences(c, now.plus(Duration.ofHours(2)))).isEmpty();
+            assertThat(SilenceTable.activeSilences(c, now.plus(Duration.ofHours(2)))).isEmpty();
         }
         clock.advance(Duration.ofHours(2));
         assertThat(store.getSilence(active.id()).state()).isEqualTo("expired");

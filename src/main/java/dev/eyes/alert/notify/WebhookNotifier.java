@@ -1,5 +1,6 @@
 package dev.eyes.alert.notify;
 
+import dev.eyes.analysis.Redactor;
 import dev.eyes.config.AlertsConfig;
 import dev.eyes.event.Severity;
 import dev.eyes.store.DeliveryAttempt;
@@ -31,6 +32,11 @@ import java.util.concurrent.TimeoutException;
  * timeouts, 408, 425, 429 and 5xx; any other answer is final. A failure names the last status and an excerpt of
  * the answer's body. Its name shows the format and the host only — webhook URLs (Slack's, ntfy topics) and header
  * values are secrets and are never logged or stored.
+ *
+ * <p>What leaves the machine is cleaned first: when the webhook is not on loopback, every text it sends — title,
+ * body and each string of the {@code json} alert, log lines included — goes through the analysis stage's
+ * {@link Redactor} for secrets (private keys, credentials in URLs, JWTs, bearer tokens, API keys, {@code
+ * password=…} and the like). Network identities (addresses) are kept: they are what an operator acts on.
  */
 public final class WebhookNotifier implements Notifier {
     public static final int TRIES = 3;
@@ -44,6 +50,7 @@ public final class WebhookNotifier implements Notifier {
     private final InstantSource clock;
     private final HttpClient client;
     private final String headerProblem;
+    private final Redactor redactor;
 
     /**
      * @param index   1-based position in the configuration (part of the name)
@@ -72,6 +79,7 @@ public final class WebhookNotifier implements Notifier {
             }
         }
         this.headerProblem = problem;
+        this.redactor = Redactor.isLoopback(u.toString()) ? null : new Redactor(true, false);
     }
 
     @Override
@@ -99,7 +107,7 @@ public final class WebhookNotifier implements Notifier {
         }
         WebhookPayloads.Payload payload;
         try {
-            payload = WebhookPayloads.build(config.format(), n, host);
+            payload = WebhookPayloads.build(config.format(), redactor == null ? n : redacted(n, redactor), host);
         } catch (RuntimeException e) {
             attempts.add(DeliveryAttempt.failed(name, clock.instant(), "cannot build the payload: " + e));
             return attempts;
@@ -127,6 +135,38 @@ public final class WebhookNotifier implements Notifier {
             wait = wait.multipliedBy(2);
         }
         return attempts;
+    }
+
+    /** {@code n} with secrets replaced in its title, its body and every string of its alert. */
+    static Notification redacted(Notification n, Redactor r) {
+        java.util.function.Supplier<tools.jackson.databind.JsonNode> alert = () -> {
+            tools.jackson.databind.JsonNode a = n.alert() == null ? null : n.alert().get();
+            return a == null ? null : redactTree(a.deepCopy(), r);
+        };
+        return new Notification(n.alertId(), n.candidateId(), n.groupId(), n.severity(), r.redact(n.title()).text(),
+                r.redact(n.body()).text(), n.rule(), n.source(), alert);
+    }
+
+    private static tools.jackson.databind.JsonNode redactTree(tools.jackson.databind.JsonNode node, Redactor r) {
+        if (node instanceof tools.jackson.databind.node.ObjectNode o) {
+            for (String name : List.copyOf(o.propertyNames())) {
+                tools.jackson.databind.JsonNode v = o.get(name);
+                if (v.isString()) {
+                    o.put(name, r.redact(v.asString()).text());
+                } else {
+                    redactTree(v, r);
+                }
+            }
+        } else if (node instanceof tools.jackson.databind.node.ArrayNode a) {
+            for (int i = 0; i < a.size(); i++) {
+                if (a.get(i).isString()) {
+                    a.set(i, a.stringNode(r.redact(a.get(i).asString()).text()));
+                } else {
+                    redactTree(a.get(i), r);
+                }
+            }
+        }
+        return node;
     }
 
     private record Outcome(boolean ok, boolean retry, String error) {
@@ -173,7 +213,7 @@ public final class WebhookNotifier implements Notifier {
         String m = c.getMessage();
         String kind = c.getClass().getSimpleName();
         if (m == null || m.isBlank()) {
-            return kind;
+            return c instanceof java.net.ConnectException ? "connection refused" : kind;
         }
         String url = config.url().toString();
         String path = config.url().getRawPath();
@@ -235,9 +275,10 @@ public final class WebhookNotifier implements Notifier {
         };
     }
 
+    /** Aborts exchanges still running (HttpClient.close() would wait for them, past the stop deadline). */
     @Override
     public void close() {
-        client.close();
+        client.shutdownNow();
     }
 
     @Override

@@ -35,6 +35,7 @@ public final class JournaldDecoder implements LogDecoder {
         "local3", "local4", "local5", "local6", "local7"};
 
     private final DecodeCounters counters = new DecodeCounters();
+    private final String[] names = new String[512];
     private final JsonObjectFramer framer = new JsonObjectFramer(4 << 20);
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
@@ -147,13 +148,13 @@ public final class JournaldDecoder implements LogDecoder {
             JsonToken t = p.nextToken();
             switch (name) {
                 case "__CURSOR" -> cursor = scalar(p, t);
-                case "__REALTIME_TIMESTAMP" -> realtime = parseLong(scalar(p, t), -1);
-                case "PRIORITY" -> priority = (int) parseLong(scalar(p, t), 6);
-                case "SYSLOG_IDENTIFIER" -> identifier = value(p, t);
-                case "_COMM" -> comm = value(p, t);
-                case "_PID" -> pid = parseLong(scalar(p, t), 0);
-                case "_SYSTEMD_UNIT" -> unit = value(p, t);
-                case "SYSLOG_FACILITY" -> facility = facility(parseLong(scalar(p, t), -1));
+                case "__REALTIME_TIMESTAMP" -> realtime = number(p, t, -1);
+                case "PRIORITY" -> priority = (int) number(p, t, 6);
+                case "SYSLOG_IDENTIFIER" -> identifier = shared(p, t);
+                case "_COMM" -> comm = shared(p, t);
+                case "_PID" -> pid = number(p, t, 0);
+                case "_SYSTEMD_UNIT" -> unit = shared(p, t);
+                case "SYSLOG_FACILITY" -> facility = facility(number(p, t, -1));
                 case "MESSAGE" -> message = value(p, t);
                 default -> p.skipChildren();
             }
@@ -173,6 +174,65 @@ public final class JournaldDecoder implements LogDecoder {
         LogEvent event = new LogEvent(ts, MessageType.fromPriority(priority), unit, facility, process, pid,
                 message == null ? "" : message);
         return new Entry(event, cursor);
+    }
+
+    /** A non-negative decimal (string or number) read without allocating; {@code def} when it is anything else. */
+    private static long number(JsonParser p, JsonToken t, long def) {
+        if (t != JsonToken.VALUE_STRING && t != JsonToken.VALUE_NUMBER_INT) {
+            return parseLong(scalar(p, t), def);
+        }
+        char[] chars = p.getStringCharacters();
+        int off = p.getStringOffset();
+        int len = p.getStringLength();
+        if (len == 0 || len > 18) {
+            return def;
+        }
+        long v = 0;
+        for (int i = off; i < off + len; i++) {
+            char c = chars[i];
+            if (c < '0' || c > '9') {
+                return def;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    /**
+     * A short value that repeats from line to line (process, unit): looked up in a small cache by its characters, so
+     * the same name is one String, not one per line.
+     */
+    private String shared(JsonParser p, JsonToken t) {
+        if (t != JsonToken.VALUE_STRING) {
+            return value(p, t);
+        }
+        char[] chars = p.getStringCharacters();
+        int off = p.getStringOffset();
+        int len = p.getStringLength();
+        if (len > 64) {
+            return p.getString();
+        }
+        int h = 0;
+        for (int i = off; i < off + len; i++) {
+            h = 31 * h + chars[i];
+        }
+        int slot = (h ^ (h >>> 16)) & (names.length - 1);
+        String cached = names[slot];
+        if (cached != null && cached.length() == len) {
+            boolean same = true;
+            for (int i = 0; i < len; i++) {
+                if (cached.charAt(i) != chars[off + i]) {
+                    same = false;
+                    break;
+                }
+            }
+            if (same) {
+                return cached;
+            }
+        }
+        String s = new String(chars, off, len);
+        names[slot] = s;
+        return s;
     }
 
     /** A scalar as text (string or number); null for arrays, objects and null. */
