@@ -39,11 +39,9 @@ final class AlertTools {
     /** One tool: what {@code tools/list} shows and what {@code tools/call} runs. */
     record Definition(String name, String title, String description, Schema schema, Hints hints, Handler handler) {
         McpSchema.Tool tool() {
-            return McpSchema.Tool.builder()
-                    .name(name)
+            return McpSchema.Tool.builder(name, schema.toMap())
                     .title(title)
                     .description(description)
-                    .inputSchema(schema.toMap())
                     .annotations(new McpSchema.ToolAnnotations(title, hints.readOnly(),
                             hints.readOnly() ? null : hints.destructive(), hints.readOnly() ? null : hints.idempotent(),
                             false, null))

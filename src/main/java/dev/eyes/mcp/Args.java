@@ -45,7 +45,7 @@ final class Args {
             return null;
         }
         long l = toLong(name, v);
-        return (int) Math.clamp(l, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        return Math.clamp(l, Integer.MIN_VALUE, Integer.MAX_VALUE);
     }
 
     String requiredString(String name) throws ToolError {

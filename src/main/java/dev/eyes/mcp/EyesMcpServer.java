@@ -84,7 +84,7 @@ public final class EyesMcpServer implements AutoCloseable {
         McpJsonMapper json = new JacksonMcpJsonMapper(JsonMapper.builder().build());
         StdioTransport transport = new StdioTransport(json, in, out);
         McpSyncServer server = McpServer.sync(transport)
-                .serverInfo(new McpSchema.Implementation(NAME, TITLE, version))
+                .serverInfo(McpSchema.Implementation.builder(NAME, version).title(TITLE).build())
                 .instructions(INSTRUCTIONS)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
                 .jsonMapper(json)

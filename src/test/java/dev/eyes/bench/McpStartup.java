@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +90,9 @@ public final class McpStartup {
     @SafeVarargs
     static List<String> concat(List<String>... parts) {
         List<String> out = new ArrayList<>();
-        Arrays.stream(parts).forEach(out::addAll);
+        for (List<String> p : parts) {
+            out.addAll(p);
+        }
         return out;
     }
 

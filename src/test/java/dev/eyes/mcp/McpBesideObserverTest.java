@@ -268,8 +268,8 @@ class McpBesideObserverTest {
 
         JsonNode call(String tool, Map<String, Object> args) {
             calls++;
-            McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest(tool,
-                    new LinkedHashMap<>(args)));
+            McpSchema.CallToolResult r = client.callTool(McpSchema.CallToolRequest.builder(tool)
+                    .arguments(new LinkedHashMap<>(args)).build());
             String text = ((McpSchema.TextContent) r.content().getFirst()).text();
             if (Boolean.TRUE.equals(r.isError())) {
                 failures.add(tool + " " + args + ": " + text);

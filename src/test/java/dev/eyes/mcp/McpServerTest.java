@@ -98,7 +98,8 @@ class McpServerTest {
 
     Result call(String tool, Map<String, ?> args) {
         @SuppressWarnings("unchecked")
-        McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest(tool, (Map<String, Object>) args));
+        McpSchema.CallToolResult r = client.callTool(McpSchema.CallToolRequest.builder(tool)
+                .arguments((Map<String, Object>) args).build());
         assertThat(r.content()).as(tool + " content").hasSize(1);
         String text = ((McpSchema.TextContent) r.content().getFirst()).text();
         JsonNode structured = normalize(r.structuredContent());

@@ -65,7 +65,7 @@ public final class McpProcess implements AutoCloseable {
                 new JacksonMcpJsonMapper(JsonMapper.builder().build()));
         transport.setStdErrorHandler(stderr::add);
         return McpClient.sync(transport)
-                .clientInfo(new McpSchema.Implementation("eyes-test-agent", "1.0"))
+                .clientInfo(McpSchema.Implementation.builder("eyes-test-agent", "1.0").build())
                 .requestTimeout(Duration.ofSeconds(90))
                 .initializationTimeout(Duration.ofSeconds(60))
                 .build();
