@@ -3,7 +3,17 @@
 # (or /Library/Java/JavaVirtualMachines on macOS). Fails with one clear sentence otherwise.
 
 eyes_java_major() {
-  # prints the feature version of the java binary $1 (e.g. 25), or nothing
+  # prints the feature version of the java binary $1 (e.g. 25), or nothing. The JDK's `release` file says it
+  # without starting a JVM (which costs 0.1-0.3 s, on every start of every command); else ask java itself.
+  local release major
+  release="$(dirname "$(dirname "$1")")/release"
+  if [ -f "$release" ]; then
+    major=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$release" | head -n 1)
+    if [ -n "$major" ] && [ "$major" != 1 ]; then
+      echo "$major"
+      return 0
+    fi
+  fi
   "$1" -XshowSettings:properties -version 2>&1 |
     sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
 }
