@@ -13,14 +13,14 @@ import org.slf4j.LoggerFactory;
  * {@code not_done}: 404 / 409 otherwise) and straight to this process's analyzer. If the analyzer no longer takes
  * work (Eyes is stopping) the candidate is put back to {@code failed} with the reason, and the answer is 503.
  */
-final class InProcessAnalysis implements ManualAnalysis {
+public final class InProcessAnalysis implements ManualAnalysis {
     private static final Logger LOG = LoggerFactory.getLogger(InProcessAnalysis.class);
-    static final String UNAVAILABLE = "manual analysis is unavailable: Eyes is stopping";
+    public static final String UNAVAILABLE = "manual analysis is unavailable: Eyes is stopping";
 
     private final AssessmentStore assessments;
     private final Analyzer analyzer;
 
-    InProcessAnalysis(AssessmentStore assessments, Analyzer analyzer) {
+    public InProcessAnalysis(AssessmentStore assessments, Analyzer analyzer) {
         this.assessments = assessments;
         this.analyzer = analyzer;
     }

@@ -10,9 +10,12 @@ import java.util.regex.Pattern;
 
 /**
  * The dashboard's files, served from the jar ({@code src/main/resources/web/}): one HTML shell for every page,
- * and the scripts, styles and icons under {@code /assets/}. Read once, then kept in memory (about 100 KB).
+ * and the scripts, styles and icons under {@code /assets/}. Read once, then kept in memory (about 100 KB). For
+ * working on them, {@code -Deyes.web.dir=src/main/resources/web} serves them from that directory instead, read
+ * at each request.
  */
 final class Assets {
+    private static final String DEV_DIR = System.getProperty("eyes.web.dir");
     /** The pages; each is the same shell, the script renders the one its path names. */
     static final Set<String> PAGES = Set.of("/", "/alerts", "/system", "/rules", "/silences", "/health");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*\\.(js|css|svg)");
@@ -45,6 +48,15 @@ final class Assets {
     }
 
     private Asset load(String resource) {
+        if (DEV_DIR != null) {
+            java.nio.file.Path f = java.nio.file.Path.of(DEV_DIR, resource.substring("web/".length()));
+            try {
+                String ext = resource.substring(resource.lastIndexOf('.') + 1);
+                return new Asset(java.nio.file.Files.readAllBytes(f), TYPES.getOrDefault(ext, "application/octet-stream"));
+            } catch (IOException e) {
+                return null;
+            }
+        }
         Asset a = cache.get(resource);
         if (a != null) {
             return a;
