@@ -47,12 +47,21 @@ public final class EventHub implements AutoCloseable {
 
     private static final Event CLOSE = new Event(-1, "", "");
 
-    private final class Client {
+    private static final class Client {
         final BlockingQueue<Event> queue;
+        /** Its writer: interrupting it closes the connection, even in the middle of a blocked write. */
+        final Thread writer = Thread.currentThread();
         volatile boolean dropped;
 
         Client(int capacity) {
             queue = new ArrayBlockingQueue<>(capacity + 1); // + room for CLOSE
+        }
+
+        /** Ends the stream: the writer wakes (or its blocked write fails: the socket channel closes). */
+        void end() {
+            queue.clear();
+            queue.offer(CLOSE);
+            writer.interrupt();
         }
     }
 
@@ -112,12 +121,14 @@ public final class EventHub implements AutoCloseable {
         }
     }
 
-    /** Under the lock: forget the client and wake its writer to close the connection. */
+    /**
+     * Under the lock: forget the client and end its stream. Its writer may be blocked writing to a socket the
+     * browser does not read; the interrupt closes that socket (an interruptible channel), so nothing lingers.
+     */
     private void drop(Client c) {
         clients.remove(c);
         c.dropped = true;
-        c.queue.clear();
-        c.queue.offer(CLOSE);
+        c.end();
         droppedClients.incrementAndGet();
     }
 
@@ -190,6 +201,8 @@ public final class EventHub implements AutoCloseable {
         try {
             ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
             ex.getResponseHeaders().set("X-Accel-Buffering", "no");
+            // a stream is never followed by another request on its connection: close it when the stream ends
+            ex.getResponseHeaders().set("Connection", "close");
             ex.sendResponseHeaders(200, 0);
             OutputStream out = ex.getResponseBody();
             StringBuilder hello = new StringBuilder("retry: 2000\n\n");
@@ -228,9 +241,9 @@ public final class EventHub implements AutoCloseable {
                 }
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // dropped or closing: the connection ends below
         } catch (IOException e) {
-            // the browser went away
+            // the browser went away, or a blocked write was interrupted (the channel is closed)
         } finally {
             synchronized (this) {
                 clients.remove(client);
@@ -258,8 +271,7 @@ public final class EventHub implements AutoCloseable {
             closed = true;
             for (Client c : new ArrayList<>(clients)) {
                 clients.remove(c);
-                c.queue.clear();
-                c.queue.offer(CLOSE);
+                c.end();
             }
         }
     }

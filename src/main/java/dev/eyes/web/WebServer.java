@@ -148,7 +148,12 @@ public final class WebServer implements AutoCloseable {
 
     /** Ends live connections, stops accepting, waits briefly for requests in progress. */
     public void stop(Duration deadline) {
-        stopping = true;
+        synchronized (this) {
+            if (stopping) {
+                return;
+            }
+            stopping = true;
+        }
         hub.close();
         Thread w;
         synchronized (this) {
