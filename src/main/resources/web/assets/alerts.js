@@ -340,7 +340,8 @@ export function alertsPage(main) {
       const b = h('button', { type: 'button', class: 'btn primary', dataset: { action: 'analyze' } }, 'Analyze now');
       b.addEventListener('click', () => run(b, 'Queueing…', async () => {
         await post('/api/alerts/' + a.id + '/analyze', {});
-        state.live.set(a.id, { attempt: 0, backend: '', model: '', text: '', retry: null });
+        // the live feed may have announced its start before this answer arrived: keep what it said
+        if (!state.live.has(a.id)) state.live.set(a.id, { attempt: 0, backend: '', model: '', text: '', retry: null });
         a.analysis_status = 'pending';
         a.analysis_failure = null;
         renderDetail(a.id);
@@ -446,17 +447,27 @@ export function alertsPage(main) {
         h('div', null, h('span', { class: 'k' }, 'Diagnosis confidence'), meter(a.diagnosis_confidence), h('span', { class: 'v' }, a.diagnosis_confidence))),
       list('Limitations', a.limitations, 'ul', null),
       a.analysis ? h('p', { class: 'muted small' }, 'By ' + a.analysis.backend + ' (' + a.analysis.model + ') in ' +
-        num(a.analysis.latency_ms / 1000, 1) + ' s, attempt ' + a.analysis.attempts +
+        (a.analysis.latency_ms < 1000 ? num(a.analysis.latency_ms, 0) + ' ms' : num(a.analysis.latency_ms / 1000, 1) + ' s') +
+        ', attempt ' + a.analysis.attempts +
         (a.analysis.redaction_count ? ', ' + a.analysis.redaction_count + ' secret(s) redacted before sending' : '') + '.') : null);
   }
 
   function chartsSection(a) {
+    const cached = state.details.get(a.id);
+    if (cached && cached.charts) return cached.charts; // kept across live re-renders: no flicker, no refetch
     const box = h('div', { class: 'charts small' }, h('p', { class: 'state loading small' }, 'Loading charts…'));
     const t = Date.parse(a.created_at);
     const from = t - 10 * 60000, to = t + 5 * 60000;
     get('/api/metrics/series' + query({ from: String(from), to: String(Math.min(to, Date.now())) })).then((data) => {
       let src = data, f = from, tt = to;
-      if (data.metrics.t.length === 0 && data.disk.t.length === 0) {
+      const have = data.metrics.t.concat(data.disk.t);
+      if (have.length > 0) {
+        // around the alert, where there are samples (the history starts when Eyes starts)
+        const lo = Math.min(Math.min(...have), t), hi = Math.max(Math.max(...have), t);
+        const pad = Math.max(15000, (hi - lo) * 0.04);
+        f = Math.max(from, lo - pad);
+        tt = Math.min(to, hi + pad);
+      } else {
         // older than the in-memory history: the samples stored with the alert
         src = seriesFromEvents(a.metrics_events, a.disk_events);
         const all = src.metrics.t.concat(src.disk.t);
@@ -470,7 +481,9 @@ export function alertsPage(main) {
       }
       replace(box, resourceCharts(src, f, tt, t, true));
     }).catch((e) => replace(box, h('p', { class: 'inline-error' }, 'Charts unavailable: ' + e.message)));
-    return section('Around this alert', 'around', box);
+    const el = section('Around this alert', 'around', box);
+    if (cached) cached.charts = el;
+    return el;
   }
 
   function evidence(a) {
@@ -619,7 +632,7 @@ export function alertsPage(main) {
   status.addEventListener('change', () => { state.status = status.value; state.page = 1; load(); });
   resolved.addEventListener('change', () => { state.showResolved = resolved.checked; store('eyes.alerts.showResolved', state.showResolved); state.page = 1; load(); });
   sizes.addEventListener('change', () => { state.pageSize = parseInt(sizes.value, 10); store('eyes.alerts.pageSize', state.pageSize); state.page = 1; load(); });
-  refresh.addEventListener('click', () => { for (const d of state.details.values()) d.updated = null; load(); });
+  refresh.addEventListener('click', () => { for (const d of state.details.values()) { d.updated = null; d.charts = null; } load(); });
 
   // relative times stay fresh
   const ticker = setInterval(() => {

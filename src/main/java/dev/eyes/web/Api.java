@@ -36,12 +36,14 @@ final class Api {
     private final AlertStore alerts;
     private final EventHub hub;
     private final Semaphore storeSlots;
+    private final java.util.function.LongSupplier refused;
 
-    Api(WebServer.Parts parts, EventHub hub, Semaphore storeSlots) {
+    Api(WebServer.Parts parts, EventHub hub, Semaphore storeSlots, java.util.function.LongSupplier refused) {
         this.parts = parts;
         this.alerts = parts.alerts();
         this.hub = hub;
         this.storeSlots = storeSlots;
+        this.refused = refused;
     }
 
     void route(Request r) throws IOException, StoreException {
@@ -57,6 +59,7 @@ final class Api {
                 ObjectNode web = n.putObject("web");
                 web.put("live_clients", hub.clients());
                 web.put("dropped_live_clients", hub.droppedClients());
+                web.put("refused_requests", refused.getAsLong());
                 json(r.exchange, 200, n);
             }
             case "metrics" -> {

@@ -80,6 +80,8 @@ public final class WebServer implements AutoCloseable {
     private final Api api;
     private final Assets assets = new Assets();
     private final Semaphore storeSlots = new Semaphore(STORE_CONCURRENCY, true);
+    /** Requests refused by the guards (wrong Host, cross-site writes, no JSON): 403s. */
+    private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
     private HttpServer server;
     private ExecutorService executor;
     private Thread watcher;
@@ -97,8 +99,13 @@ public final class WebServer implements AutoCloseable {
         this.security = new WebSecurity(bind, token, allowedHosts == null ? List.of() : allowedHosts);
         this.parts = parts;
         this.hub = new EventHub();
-        this.api = new Api(parts, hub, storeSlots);
+        this.api = new Api(parts, hub, storeSlots, refused::get);
         hub.onClientsChanged(this::clientsChanged);
+    }
+
+    /** Requests the guards refused (403) since the start. */
+    public long refusedRequests() {
+        return refused.get();
     }
 
     /** The live feed: publish here what the dashboard should see at once. */
@@ -259,6 +266,9 @@ public final class WebServer implements AutoCloseable {
             }
             route(r);
         } catch (HttpError e) {
+            if (e.status() == 403) {
+                refused.incrementAndGet();
+            }
             if (e.allow() != null) {
                 ex.getResponseHeaders().set("Allow", e.allow());
             }

@@ -71,6 +71,7 @@ public final class Browser implements AutoCloseable {
     public <T> T await(String what, Duration limit, Function<WebDriver, T> condition) {
         WebDriverWait wait = new WebDriverWait(driver, limit, Duration.ofMillis(25));
         wait.withMessage(what);
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         return wait.until(condition);
     }
 
