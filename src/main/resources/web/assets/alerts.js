@@ -168,8 +168,10 @@ export function alertsPage(main) {
     }
     const ids = new Set(rows.map((a) => a.id));
     const tbody = h('tbody');
+    const arrived = [];
     for (const a of rows) {
       const isNew = state.known !== null && !state.known.has(a.id);
+      if (isNew) arrived.push(a);
       tbody.appendChild(row(a, isNew));
       if (state.expanded.has(a.id)) {
         const d = detailRow(a.id);
@@ -177,6 +179,8 @@ export function alertsPage(main) {
       }
     }
     state.known = new Set([...(state.known || []), ...ids]);
+    if (arrived.length === 1) toast('New alert: ' + arrived[0].summary.slice(0, 140), 'new');
+    else if (arrived.length > 1) toast(arrived.length + ' new alerts', 'new');
     const table = h('table', { class: 'alerts' + (state.loading ? ' busy' : '') },
       h('caption', { class: 'sr-only' }, 'Alert groups; select an alert to see its details'),
       h('thead', null, h('tr', null,

@@ -34,8 +34,8 @@ import java.util.stream.Collectors;
 final class WebSecurity {
     static final String COOKIE = "eyes_session";
     /** Sent with every response. */
-    static final String CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-            + "form-action 'self'; frame-ancestors 'none'";
+    static final String CSP = "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+            + "frame-ancestors 'none'";
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
 

@@ -309,18 +309,33 @@ public final class WebServer implements AutoCloseable {
         }
         if (!security.authorized(r.header("Authorization"), r.header("Cookie"))) {
             r.exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"eyes\"");
+            if (r.method.equals("GET") && Assets.PAGES.contains(r.path)) {
+                // a person at a browser: say what to do, in plain text
+                byte[] b = ("This Eyes dashboard needs its token.\n\nOpen it once in this browser as\n  "
+                        + "http://" + Request.clip(String.valueOf(r.header("Host"))) + "/?token=YOUR_TOKEN\n"
+                        + "with the web.token of Eyes' configuration; the browser then keeps a session cookie.\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                r.exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+                r.exchange.sendResponseHeaders(401, b.length);
+                try (OutputStream out = r.exchange.getResponseBody()) {
+                    out.write(b);
+                }
+                return false;
+            }
             throw new HttpError(401, "this dashboard needs its token: open /?token=… once in this browser, or send "
                     + "Authorization: Bearer …");
         }
         return true;
     }
 
+    /** The page without the token in its query; only the dashboard's own pages (no open redirect). */
     private static String withoutToken(Request r) {
         String raw = r.exchange.getRequestURI().getRawQuery();
         String rest = raw == null ? "" : java.util.Arrays.stream(raw.split("&"))
                 .filter(p -> !p.equals("token") && !p.startsWith("token="))
+                .filter(p -> p.matches("[A-Za-z0-9_.~%+=-]*"))
                 .collect(Collectors.joining("&"));
-        String path = r.path.startsWith("/") && !r.path.startsWith("//") ? r.path : "/";
+        String path = Assets.PAGES.contains(r.path) ? r.path : "/";
         return rest.isEmpty() ? path : path + "?" + rest;
     }
 

@@ -37,6 +37,11 @@ final class WebFixture implements AutoCloseable {
     final WebClient client;
 
     WebFixture(Path dir, String bind, String token, List<String> allowedHosts, Duration mockDelay) throws Exception {
+        this(dir, bind, token, allowedHosts, mockDelay, null);
+    }
+
+    WebFixture(Path dir, String bind, String token, List<String> allowedHosts, Duration mockDelay,
+               com.sun.net.httpserver.HttpHandler metrics) throws Exception {
         fx = new AlertFixtures(dir.resolve("eyes.db"), Duration.ZERO);
         store = new SqliteAlertStore(fx.db);
         analyzer = new Analyzer(new Analyzer.Settings(2, Duration.ofSeconds(20), 1, Backoff.of(60), 100),
@@ -44,7 +49,7 @@ final class WebFixture implements AutoCloseable {
                 new InsightParser(1 << 20), fx.assessments, timers, timers, InsightSink.NONE);
         analyzer.start(false, false, false);
         server = new WebServer(BindAddress.parse(bind), token, allowedHosts, new WebServer.Parts(store,
-                new InProcessAnalysis(fx.assessments, analyzer), health::get, series, live, null, store::changeMark));
+                new InProcessAnalysis(fx.assessments, analyzer), health::get, series, live, metrics, store::changeMark));
         server.start();
         client = new WebClient("127.0.0.1", server.address().getPort());
     }

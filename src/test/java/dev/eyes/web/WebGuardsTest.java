@@ -150,7 +150,11 @@ class WebGuardsTest {
             assertThat(none.header("www-authenticate")).isEqualTo("Bearer realm=\"eyes\"");
             assertThat(none.message()).contains("needs its token");
             assertSecurityHeaders(none);
-            assertThat(c.get("/").status()).isEqualTo(401);
+            Response page = c.get("/");
+            assertThat(page.status()).isEqualTo(401);
+            assertThat(page.header("content-type")).isEqualTo("text/plain; charset=utf-8");
+            assertThat(page.body()).contains("needs its token", "/?token=YOUR_TOKEN");
+            assertSecurityHeaders(page);
             assertThat(c.get("/assets/app.js").status()).isEqualTo(401);
             assertThat(c.get("/api/stream").status()).isEqualTo(401);
             assertThat(c.get("/api/alerts", "Authorization", "Bearer wrong").status()).isEqualTo(401);
@@ -163,6 +167,10 @@ class WebGuardsTest {
             Response visit = c.get("/silences?x=1&token=" + q);
             assertThat(visit.status()).isEqualTo(303);
             assertThat(visit.header("location")).isEqualTo("/silences?x=1");
+            // the way back is always one of the dashboard's pages: no open redirect
+            assertThat(c.get("/assets/x.js?token=" + q).header("location")).isEqualTo("/");
+            assertThat(c.raw("GET //evil.example/?token=" + q + " HTTP/1.1", "Host: 127.0.0.1").header("location"))
+                    .isEqualTo("/");
             String setCookie = visit.header("set-cookie");
             assertThat(setCookie).startsWith("eyes_session=").contains("HttpOnly", "SameSite=Strict", "Path=/")
                     .doesNotContain(token, q);
@@ -180,6 +188,31 @@ class WebGuardsTest {
                     "application/json", "Cookie", cookie, "Origin", "http://evil.example").status()).isEqualTo(403);
             assertThat(c.send("POST", "/api/silences", "{\"rule\":\"X\",\"duration\":\"1h\"}", "Content-Type",
                     "application/json", "Cookie", cookie, "Origin", c.base()).status()).isEqualTo(201);
+        }
+    }
+
+    @Test
+    void metricsIsMountedWhenGivenBehindTheSameGuards() throws Exception {
+        com.sun.net.httpserver.HttpHandler prometheus = ex -> {
+            byte[] b = "# TYPE eyes_up gauge\neyes_up 1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+        };
+        try (WebFixture w = new WebFixture(dir, "127.0.0.1:0", "tok", List.of(), Duration.ZERO, prometheus)) {
+            Response m = w.client.get("/metrics", "Authorization", "Bearer tok");
+            assertThat(m.status()).isEqualTo(200);
+            assertThat(m.body()).isEqualTo("# TYPE eyes_up gauge\neyes_up 1\n");
+            assertThat(m.header("content-type")).startsWith("text/plain; version=0.0.4");
+            assertSecurityHeaders(m);
+            assertThat(w.client.get("/metrics").status()).isEqualTo(401);
+            assertThat(w.client.raw("GET /metrics HTTP/1.1", "Host: evil.example", "Authorization: Bearer tok")
+                    .status()).isEqualTo(403);
+            assertThat(w.client.send("POST", "/metrics", "{}", "Content-Type", "application/json", "Authorization",
+                    "Bearer tok").status()).isEqualTo(405);
+        }
+        try (WebFixture w = WebFixture.start(dir.resolve("other"))) {
+            assertThat(w.client.get("/metrics").status()).isEqualTo(404);
         }
     }
 
