@@ -627,8 +627,9 @@ export function alertsPage(main) {
     live.on('alert_status', () => reload()),
     live.on('alert_updated', () => reload()),
     live.on('changed', () => reload()),
-    live.on('reset', () => reload()),
-    live.on('reconnected', () => reload()),
+    // events may have been missed: forget streamed text (the details bring back what still runs) and reload
+    live.on('reset', () => { state.live.clear(); reload(); }),
+    live.on('reconnected', () => { state.live.clear(); reload(); }),
   ];
 
   // ---- controls ----------------------------------------------------------------------------------------------
