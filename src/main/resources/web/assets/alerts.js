@@ -31,6 +31,7 @@ export function alertsPage(main) {
     error: null,
     expanded: new Set(),
     details: new Map(), // id → {updated, data, el (the detail row), body}
+    rows: new Map(), // id → {key, el}: rows whose data did not change are kept (focus, hover and clicks survive)
     live: new Map(), // id → {attempt, backend, model, text, retry}
     known: null, // ids shown before, to mark new rows
     seq: 0,
@@ -133,7 +134,7 @@ export function alertsPage(main) {
     const active = state.sort === key;
     const dir = active ? (state.order === 'asc' ? 'ascending' : 'descending') : 'none';
     return h('th', { scope: 'col', class: cls, 'aria-sort': dir },
-      h('button', { type: 'button', class: 'sort' + (active ? ' active' : ''), onclick: () => {
+      h('button', { type: 'button', class: 'sort' + (active ? ' active' : ''), dataset: { focusKey: 's' + key }, onclick: () => {
         if (state.sort === key) state.order = state.order === 'asc' ? 'desc' : 'asc';
         else { state.sort = key; state.order = SORTS[key]; }
         state.page = 1;
@@ -167,28 +168,45 @@ export function alertsPage(main) {
       return;
     }
     const ids = new Set(rows.map((a) => a.id));
-    const tbody = h('tbody');
+    const desired = [];
     const arrived = [];
+    const keep = new Map();
     for (const a of rows) {
       const isNew = state.known !== null && !state.known.has(a.id);
       if (isNew) arrived.push(a);
-      tbody.appendChild(row(a, isNew));
-      if (state.expanded.has(a.id)) {
-        const d = detailRow(a.id);
-        tbody.appendChild(d.el);
-      }
+      const key = JSON.stringify(a) + '|' + state.expanded.has(a.id) + '|' + state.live.has(a.id);
+      const old = state.rows.get(a.id);
+      const tr = old && old.key === key ? old.el : row(a, isNew);
+      if (old && old.key === key) tr.querySelector('.rel').textContent = relTime(a.updated_at);
+      keep.set(a.id, { key, el: tr });
+      desired.push(tr);
+      if (state.expanded.has(a.id)) desired.push(detailRow(a.id).el);
     }
+    state.rows = keep;
     state.known = new Set([...(state.known || []), ...ids]);
     if (arrived.length === 1) toast('New alert: ' + arrived[0].summary.slice(0, 140), 'new');
     else if (arrived.length > 1) toast(arrived.length + ' new alerts', 'new');
-    const table = h('table', { class: 'alerts' + (state.loading ? ' busy' : '') },
-      h('caption', { class: 'sr-only' }, 'Alert groups; select an alert to see its details'),
-      h('thead', null, h('tr', null,
-        header('severity', 'Severity', 'c-sev'), header('summary', 'Alert', 'c-alert'), header('status', 'State', 'c-state'),
-        h('th', { scope: 'col', class: 'c-conf' }, 'Confidence'), header('updated_at', 'Latest activity', 'c-time'))),
-      tbody);
-    replace(tableWrap, state.error ? h('p', { class: 'inline-error', role: 'alert' }, 'Could not refresh: ' + state.error) : null, table);
-    if (focused) {
+    // one table, kept: its rows are moved only when out of place, so focus, hover and a click in progress survive
+    if (!state.table) {
+      state.thead = h('thead');
+      state.tbody = h('tbody');
+      state.table = h('table', { class: 'alerts' },
+        h('caption', { class: 'sr-only' }, 'Alert groups; select an alert to see its details'), state.thead, state.tbody);
+    }
+    state.table.className = 'alerts' + (state.loading ? ' busy' : '');
+    replace(state.thead, h('tr', null,
+      header('severity', 'Severity', 'c-sev'), header('summary', 'Alert', 'c-alert'), header('status', 'State', 'c-state'),
+      h('th', { scope: 'col', class: 'c-conf' }, 'Confidence'), header('updated_at', 'Latest activity', 'c-time')));
+    const wanted = new Set(desired);
+    for (const child of [...state.tbody.children]) if (!wanted.has(child)) child.remove();
+    let ref = state.tbody.firstChild;
+    for (const el of desired) {
+      if (el === ref) ref = ref.nextSibling;
+      else state.tbody.insertBefore(el, ref);
+    }
+    const note = state.error ? h('p', { class: 'inline-error', role: 'alert' }, 'Could not refresh: ' + state.error) : null;
+    if (!state.table.isConnected || tableWrap.firstChild !== (note || state.table)) replace(tableWrap, note, state.table);
+    if (focused && !tableWrap.contains(document.activeElement)) {
       const el = tableWrap.querySelector('[data-focus-key="' + CSS.escape(focused) + '"]');
       if (el) el.focus({ preventScroll: true });
     }

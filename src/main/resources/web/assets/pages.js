@@ -50,8 +50,8 @@ export function systemPage(main) {
         card('Disk', j >= 0 ? kbps(d.read_kb_per_sec[j]) + ' read · ' + kbps(d.write_kb_per_sec[j]) + ' write' : '—'),
         card('GPU', i >= 0 && m.gpu_usage_percent[i] !== null ? num(m.gpu_usage_percent[i], 0) + ' %' : '—'));
       // the history starts when Eyes starts: show the part of the hour that has samples (at least 2 minutes)
-      const first = Math.min(...m.t.concat(d.t), to);
-      const shown = Math.max(from, Math.min(first, to - 120000));
+      const oldest = Math.min(...m.t.concat(d.t), to);
+      const shown = Math.max(from, Math.min(oldest, to - 120000));
       replace(body, resourceCharts(data, shown, to, null, false));
       replace(note, 'Sampled every ' + num(data.interval_seconds, 0) + ' s. The history is kept in memory for ' +
         Math.round(data.retention_seconds / 60) + ' minutes; it starts when Eyes starts. Unavailable readings are gaps, never zeros.');

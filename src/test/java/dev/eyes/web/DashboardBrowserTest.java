@@ -212,7 +212,10 @@ class DashboardBrowserTest {
     }
 
     WebElement expand(long id) {
-        browser.driver.findElement(By.cssSelector("tr.row[data-id='" + id + "'] .expander")).click();
+        browser.await("clicked open " + id, Duration.ofSeconds(10), d -> {
+            d.findElement(By.cssSelector("tr.row[data-id='" + id + "'] .expander")).click();
+            return true;
+        });
         return browser.await("details of " + id, Duration.ofSeconds(10),
                 d -> d.findElements(By.cssSelector("#detail-" + id + " .panel")).isEmpty() ? null
                         : d.findElement(By.id("detail-" + id)));
