@@ -81,7 +81,7 @@ public final class Observer {
     private HealthSource healthSource;
     private SqliteAlertStore webStore;
     private WebServer web;
-    private Dashboard dashboard;
+    private DashboardEvents dashboard;
     private MetricSeries series;
     private HealthSource activeHealth;
 
@@ -203,7 +203,7 @@ public final class Observer {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        dashboard = new Dashboard(web);
+        dashboard = new DashboardEvents(web);
         analyzer.addListener(dashboard);
         alerts.addListener(dashboard);
         try {
@@ -231,7 +231,7 @@ public final class Observer {
     /** On the writer thread, right after the commit: only queues (never waits for the analysis). */
     private void onStored(StoredCandidate c) {
         LOG.debug("stored candidate {} ({})", c.id(), c.trigger().rule());
-        Dashboard d = dashboard;
+        DashboardEvents d = dashboard;
         if (d != null) {
             d.stored(c); // before its analysis starts: the live feed shows them in that order
         }

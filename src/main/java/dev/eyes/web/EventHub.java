@@ -74,6 +74,7 @@ public final class EventHub implements AutoCloseable {
     private boolean closed;
     private final AtomicLong droppedClients = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
     private final List<Runnable> clientListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public EventHub() {
@@ -134,6 +135,11 @@ public final class EventHub implements AutoCloseable {
 
     public synchronized int clients() {
         return clients.size();
+    }
+
+    /** Connections being written right now (a dropped client's ends once its writer has let go of the socket). */
+    public int activeStreams() {
+        return streams.get();
     }
 
     /** Clients disconnected because they fell behind. */
@@ -198,6 +204,7 @@ public final class EventHub implements AutoCloseable {
             clients.add(client);
         }
         clientsChanged();
+        streams.incrementAndGet();
         try {
             ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
             ex.getResponseHeaders().set("X-Accel-Buffering", "no");
@@ -249,7 +256,11 @@ public final class EventHub implements AutoCloseable {
                 clients.remove(client);
             }
             clientsChanged();
-            ex.close();
+            try {
+                ex.close();
+            } finally {
+                streams.decrementAndGet();
+            }
         }
     }
 

@@ -570,6 +570,33 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void withATokenTheBrowserGetsInOnceWithItAndKeepsASession() throws Exception {
+        long[] id = new long[1];
+        start(seed(fx -> id[0] = fx.analyzed("CrashDetectionRule", "app.service/app", Severity.CRITICAL,
+                Instant.now().minusSeconds(60), "app: segfault").candidateId()),
+                "token = \"correct horse battery staple\"\n[metrics]\nenabled = false\ndisk_enabled = false");
+        browser.driver.get(base + "/");
+        assertThat(browser.driver.findElement(By.tagName("body")).getText()).contains("needs its token");
+        browser.driver.get(base + "/?token=correct%20horse%20battery%20staple");
+        // the token leaves the address bar; the page, its API calls and its live feed ride on the cookie
+        assertThat(browser.driver.getCurrentUrl()).isEqualTo(base + "/");
+        browser.await("the live feed connected", Duration.ofSeconds(10),
+                d -> "live".equals(d.findElement(By.id("feed")).getAttribute("data-state")) ? true : null);
+        awaitRow(id[0], Duration.ofSeconds(10));
+        browser.console(); // the 401s of the visit without the token (the page and its favicon) were expected
+        assertThat(browser.driver.manage().getCookieNamed("eyes_session").isHttpOnly()).isTrue();
+        expand(id[0]);
+        button(id[0], "acknowledge").click();
+        WebElement dlg = browser.await("the dialog", Duration.ofSeconds(5), d -> d.findElement(By.cssSelector(
+                "dialog.modal[open]")));
+        dlg.findElement(By.cssSelector("button[type=submit]")).click();
+        browser.await("acknowledged", Duration.ofSeconds(10), d -> d.findElement(row(id[0])).getText()
+                .contains("Acknowledged") ? true : null);
+        assertThat(consoleErrors()).isEmpty();
+        browser.driver.manage().deleteAllCookies();
+    }
+
+    @Test
     void aBannerOnEveryPageWhenTheBackendIsUnreachable() throws Exception {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             endpoint = "http://127.0.0.1:" + s.getLocalPort(); // nobody listens there once it is closed

@@ -221,6 +221,9 @@ class LiveFeedTest {
             healthy.awaitCount("bulk", n, Duration.ofSeconds(30));
             assertThat(healthy.events("bulk")).extracting(e -> e.json().get("n").asLong())
                     .isSorted().hasSize(n);
+            // its writer, blocked on a socket nobody reads, let go at once (the interrupt closed the socket)
+            Await.until("the stalled stream's writer gone", Duration.ofSeconds(5),
+                    () -> w.server.events().activeStreams() == 1);
             // the dropped connection was closed by the server: reading to the end finishes
             stalled.setSoTimeout(10_000);
             InputStream in = stalled.getInputStream();

@@ -59,9 +59,13 @@ final class WebFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         server.stop(Duration.ZERO);
-        analyzer.stop(Duration.ofSeconds(2));
+        try {
+            analyzer.stop(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         timers.shutdown();
         store.close();
         fx.assessments.close();

@@ -19,14 +19,14 @@ import tools.jackson.databind.node.ObjectNode;
  * (the alert stage stored a status). Every method only publishes: it never blocks its caller (the store writer,
  * an analysis thread, the alert stage).
  */
-final class Dashboard implements AnalysisListener, AlertManager.Listener {
+final class DashboardEvents implements AnalysisListener, AlertManager.Listener {
     /** Longer trigger reasons are cut in the live event (the API has them whole). */
     static final int REASON_CHARS = 500;
 
     private final EventHub hub;
     private final LiveAnalyses live;
 
-    Dashboard(WebServer server) {
+    DashboardEvents(WebServer server) {
         this.hub = server.events();
         this.live = server.live();
     }
