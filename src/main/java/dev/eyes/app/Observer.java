@@ -1,12 +1,12 @@
 package dev.eyes.app;
 
+import com.sun.net.httpserver.HttpHandler;
 import dev.eyes.alert.AlertManager;
 import dev.eyes.alert.notify.Notifiers;
 import dev.eyes.analysis.Analyzer;
 import dev.eyes.analysis.BackendHealth;
 import dev.eyes.analysis.InsightSink;
 import dev.eyes.analysis.Scheduler;
-import com.sun.net.httpserver.HttpHandler;
 import dev.eyes.config.BindAddress;
 import dev.eyes.config.EyesConfig;
 import dev.eyes.config.WebConfig;
@@ -74,7 +74,8 @@ public final class Observer {
     private volatile InsightSink extraSink = InsightSink.NONE;
     private Recorder recorder;
     private EventLoop loop;
-    private List<Source> sources = List.of();
+    /** Read by the dashboard's health while it is being filled: copy-on-write. */
+    private volatile List<Source> sources = List.of();
     private final List<String> unavailableSources = new CopyOnWriteArrayList<>();
     private BackendHealth backendHealth;
     private HttpHandler metricsHandler;
@@ -156,7 +157,7 @@ public final class Observer {
         loop = new EventLoop(new EventProcessor(buffers, engine, tracker, series), 8192, 256);
         recorder.start();
         loop.start();
-        sources = new ArrayList<>(plan.sources());
+        sources = new CopyOnWriteArrayList<>(plan.sources());
         for (Source s : sources) {
             s.start(loop);
             LOG.info("following {}", s.name());
