@@ -623,6 +623,16 @@ public final class Analyzer {
         }
     }
 
+    /** False once {@link #stop} has begun: nothing more is queued. */
+    public boolean accepting() {
+        lock.lock();
+        try {
+            return !stopping;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** True when nothing is queued, running or waiting for a retry. */
     public boolean idle() {
         lock.lock();

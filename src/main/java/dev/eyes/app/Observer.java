@@ -1,11 +1,15 @@
 package dev.eyes.app;
 
+import com.sun.net.httpserver.HttpHandler;
 import dev.eyes.alert.AlertManager;
 import dev.eyes.alert.notify.Notifiers;
 import dev.eyes.analysis.Analyzer;
+import dev.eyes.analysis.BackendHealth;
 import dev.eyes.analysis.InsightSink;
 import dev.eyes.analysis.Scheduler;
+import dev.eyes.config.BindAddress;
 import dev.eyes.config.EyesConfig;
+import dev.eyes.config.WebConfig;
 import dev.eyes.pipeline.CheckpointTracker;
 import dev.eyes.pipeline.EventLoop;
 import dev.eyes.pipeline.EventProcessor;
@@ -25,20 +29,28 @@ import dev.eyes.store.Recorder;
 import dev.eyes.store.StoreException;
 import dev.eyes.store.SqliteAlertStore;
 import dev.eyes.store.StoredCandidate;
+import dev.eyes.web.HealthSource;
+import dev.eyes.web.LiveAnalyses;
+import dev.eyes.web.MetricSeries;
+import dev.eyes.web.WebServer;
+import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Wires and runs everything {@code eyes run} does: sources → event loop (buffers, rules) → recorder (SQLite) →
- * analysis → alerts (the {@link AlertManager}). Starts in data-flow order from the back (store first, sources last) and stops in the
- * opposite order, so nothing is handed to a component that has already stopped.
+ * analysis → alerts (the {@link AlertManager}), and the dashboard ({@link WebServer}) beside them. Starts in
+ * data-flow order from the back (store first, then the dashboard, sources last) and stops in the opposite order,
+ * so nothing is handed to a component that has already stopped; the dashboard stops first, so no change made
+ * from it lands in the middle of the shutdown.
  */
 public final class Observer {
     private static final Logger LOG = LoggerFactory.getLogger(Observer.class);
@@ -62,7 +74,17 @@ public final class Observer {
     private volatile InsightSink extraSink = InsightSink.NONE;
     private Recorder recorder;
     private EventLoop loop;
-    private List<Source> sources = List.of();
+    /** Read by the dashboard's health while it is being filled: copy-on-write. */
+    private volatile List<Source> sources = List.of();
+    private final List<String> unavailableSources = new CopyOnWriteArrayList<>();
+    private BackendHealth backendHealth;
+    private HttpHandler metricsHandler;
+    private HealthSource healthSource;
+    private SqliteAlertStore webStore;
+    private WebServer web;
+    private DashboardEvents dashboard;
+    private MetricSeries series;
+    private HealthSource activeHealth;
 
     public Observer(EyesConfig config, Options options, Platform platform, RestartPolicy restartPolicy) {
         this.config = config;
@@ -90,6 +112,7 @@ public final class Observer {
         }
         LogSources.Plan plan = LogSources.build(config, platform, checkpoints, restartPolicy);
         plan.unavailable().forEach(reason -> LOG.warn("log source unavailable: {}", reason));
+        unavailableSources.addAll(plan.unavailable());
         if (plan.sources().isEmpty()) {
             throw new UserError("no log source can start"
                     + (plan.unavailable().isEmpty() ? " (logging.sources is \"none\" and no [[logging.files]] are set)"
@@ -114,8 +137,14 @@ public final class Observer {
             sink.accept(a);
             extraSink.accept(a);
         });
+        backendHealth = new BackendHealth(analyzer.backend(), timers);
+        analyzer.addListener(backendHealth);
+        if (config.web().enabled()) {
+            startWeb();
+        }
         // candidates left pending by the last run are queued before new ones
-        analyzer.start();
+        analyzer.start(true, true, false);
+        backendHealth.start();
         recorder = new Recorder(candidates, 10_000, this::onStored);
         RecentBuffers buffers = new RecentBuffers(config.buffer());
         TriggerEngine engine = new TriggerEngine(TriggerEngine.rulesFor(config), TriggerEngine.cooldownsFor(config),
@@ -125,16 +154,17 @@ public final class Observer {
         CheckpointTracker tracker = new CheckpointTracker(config.storage().checkpointBatch(),
                 TimeUnit.MILLISECONDS.toNanos(config.storage().checkpointIntervalMillis()), writer::saveCheckpoints,
                 () -> !writer.failing(), Duration.ofSeconds(1));
-        loop = new EventLoop(new EventProcessor(buffers, engine, tracker), 8192, 256);
+        loop = new EventLoop(new EventProcessor(buffers, engine, tracker, series), 8192, 256);
         recorder.start();
         loop.start();
-        sources = new ArrayList<>(plan.sources());
+        sources = new CopyOnWriteArrayList<>(plan.sources());
         for (Source s : sources) {
             s.start(loop);
             LOG.info("following {}", s.name());
         }
         MetricSources.Plan resources = MetricSources.build(config, platform, restartPolicy);
         resources.unavailable().forEach(reason -> LOG.warn("resource source unavailable: {}", reason));
+        unavailableSources.addAll(resources.unavailable());
         for (Source s : resources.sources()) {
             try {
                 s.start(loop);
@@ -143,10 +173,48 @@ public final class Observer {
             } catch (RuntimeException e) {
                 // a resource collector never stops the observer
                 LOG.warn("{}: cannot start ({}); going on without it", s.name(), e.toString());
+                unavailableSources.add(s.name() + ": cannot start (" + e.getMessage() + ")");
             }
         }
         LOG.info("Eyes {} is watching {} (database {}, {} rule(s))", Version.current(), platform.display(),
                 database.path(), engine.rules().size());
+    }
+
+    /** The dashboard: its own store connections, the chart history, live events; refuses to start off loopback
+     * without a token. */
+    private void startWeb() {
+        WebConfig wc = config.web();
+        BindAddress bind;
+        try {
+            bind = BindAddress.parse(wc.bindAddress());
+        } catch (IllegalArgumentException e) {
+            throw new UserError("web.bind_address " + e.getMessage());
+        }
+        series = new MetricSeries(Duration.ofHours(1), Duration.ofSeconds(config.metrics().intervalSeconds()));
+        webStore = new SqliteAlertStore(database);
+        HealthSource health = healthSource != null ? healthSource : new ObserverHealth(config, this::sources,
+                unavailableSources, backendHealth, analyzer, alerts, this::recorder, this::loop,
+                database.path().toString());
+        activeHealth = health;
+        SqliteAlertStore changes = webStore;
+        try {
+            web = new WebServer(bind, wc.token(), wc.allowedHosts(), new WebServer.Parts(webStore,
+                    new InProcessAnalysis(assessments, analyzer), health, series, new LiveAnalyses(), metricsHandler,
+                    changes::changeMark));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        dashboard = new DashboardEvents(web);
+        analyzer.addListener(dashboard);
+        alerts.addListener(dashboard);
+        try {
+            web.start();
+        } catch (IOException e) {
+            web = null;
+            throw new UserError(e.getMessage());
+        }
+        LOG.info("dashboard: {}{}", web.url(), wc.token().isEmpty() ? ""
+                : " (open " + web.url() + "/?token=… once with web.token)");
     }
 
     private void onTrigger(Trigger t) {
@@ -164,6 +232,10 @@ public final class Observer {
     /** On the writer thread, right after the commit: only queues (never waits for the analysis). */
     private void onStored(StoredCandidate c) {
         LOG.debug("stored candidate {} ({})", c.id(), c.trigger().rule());
+        DashboardEvents d = dashboard;
+        if (d != null) {
+            d.stored(c); // before its analysis starts: the live feed shows them in that order
+        }
         if (c.status() == AnalysisStatus.PENDING) {
             analyzer.submit(c.id(), c.trigger());
         }
@@ -181,6 +253,10 @@ public final class Observer {
     public void stop(Duration deadline) {
         long end = System.nanoTime() + deadline.toNanos();
         List<Thread> stoppers = new ArrayList<>();
+        WebServer w = web;
+        if (w != null) {
+            stoppers.add(Thread.ofVirtual().start(() -> w.stop(Duration.ofSeconds(1))));
+        }
         for (Source s : sources) {
             stoppers.add(Thread.ofVirtual().start(s::stop));
         }
@@ -204,6 +280,12 @@ public final class Observer {
             }
             if (alertStore != null) {
                 alertStore.close();
+            }
+            if (webStore != null) {
+                webStore.close();
+            }
+            if (backendHealth != null) {
+                backendHealth.stop();
             }
             if (timers != null) {
                 timers.shutdown();
@@ -258,5 +340,30 @@ public final class Observer {
 
     public Options options() {
         return options;
+    }
+
+    /** The dashboard, or null when {@code web.enabled} is false (or before {@link #start}). */
+    public WebServer web() {
+        return web;
+    }
+
+    /** What the dashboard's health page and banner show (null while the dashboard is off). */
+    public HealthSource health() {
+        return activeHealth;
+    }
+
+    /** The AI backend's reachability. */
+    public BackendHealth backendHealth() {
+        return backendHealth;
+    }
+
+    /** Mounts a Prometheus handler at the dashboard's {@code /metrics}; call before {@link #start}. */
+    public void setMetricsHandler(HttpHandler handler) {
+        this.metricsHandler = handler;
+    }
+
+    /** Replaces the dashboard's health model (e.g. self-monitoring's); call before {@link #start}. */
+    public void setHealthSource(HealthSource source) {
+        this.healthSource = source;
     }
 }

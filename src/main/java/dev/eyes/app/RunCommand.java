@@ -1,8 +1,10 @@
 package dev.eyes.app;
 
 import ch.qos.logback.classic.Level;
+import dev.eyes.config.BindAddress;
 import dev.eyes.config.ConfigLoader;
 import dev.eyes.config.EyesConfig;
+import dev.eyes.config.WebConfig;
 import dev.eyes.source.Platform;
 import dev.eyes.source.RestartPolicy;
 import java.nio.file.Path;
@@ -30,6 +32,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--enable-notifications", description = "Deliver desktop notifications (off by default).")
     boolean enableNotifications;
 
+    @Option(names = "--bind", paramLabel = "ADDR", description = "Serve the dashboard on host:port (overrides "
+            + "web.bind_address and turns the dashboard on; off loopback it needs web.token).")
+    String bind;
+
     @Override
     public Integer call() throws Exception {
         Logging.configure(configOptions.verbose, Level.INFO);
@@ -37,6 +43,9 @@ final class RunCommand implements Callable<Integer> {
         EyesConfig config = loaded.config();
         if (database != null) {
             config = config.withStorage(config.storage().withDatabasePath(database));
+        }
+        if (bind != null) {
+            config = config.withWeb(withBind(config.web(), bind));
         }
         Signals signals = new Signals();
         signals.install(null);
@@ -52,5 +61,20 @@ final class RunCommand implements Callable<Integer> {
         LOG.info("{} received; stopping", signals.received());
         observer.stop(STOP_DEADLINE);
         return 0;
+    }
+
+    /** {@code --bind ADDR}: the dashboard on, at that address; refused off loopback without a token. */
+    static WebConfig withBind(WebConfig web, String address) {
+        BindAddress a;
+        try {
+            a = BindAddress.parse(address);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--bind " + e.getMessage());
+        }
+        if (!a.isLoopback() && web.token().isBlank()) {
+            throw new UserError("--bind " + address + " is not a loopback address: set web.token in the "
+                    + "configuration first (the dashboard never serves other machines without a token)");
+        }
+        return new WebConfig(true, address, web.token(), web.allowedHosts());
     }
 }

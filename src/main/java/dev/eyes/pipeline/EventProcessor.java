@@ -3,6 +3,7 @@ package dev.eyes.pipeline;
 import dev.eyes.event.Checkpoint;
 import dev.eyes.event.Event;
 import dev.eyes.rule.TriggerEngine;
+import java.util.function.Consumer;
 
 /**
  * The work done for each event, in order: add it to its rolling buffer, run the rules (which may hand
@@ -13,15 +14,34 @@ public final class EventProcessor {
     private final RecentBuffers buffers;
     private final TriggerEngine engine;
     private final CheckpointTracker checkpoints;
+    private final Consumer<Event> tap;
     private long processed;
 
     public EventProcessor(RecentBuffers buffers, TriggerEngine engine, CheckpointTracker checkpoints) {
+        this(buffers, engine, checkpoints, null);
+    }
+
+    /**
+     * @param tap also sees every event, first, on this thread (e.g. the dashboard's chart history); must be quick
+     *            and must not block
+     */
+    public EventProcessor(RecentBuffers buffers, TriggerEngine engine, CheckpointTracker checkpoints,
+                          Consumer<Event> tap) {
         this.buffers = buffers;
         this.engine = engine;
         this.checkpoints = checkpoints;
+        this.tap = tap;
     }
 
     public void process(Event event, Checkpoint checkpoint, long nowNanos) {
+        if (tap != null) {
+            try {
+                tap.accept(event);
+            } catch (RuntimeException e) {
+                // a broken tap never costs the rules an event
+                org.slf4j.LoggerFactory.getLogger(EventProcessor.class).debug("event tap failed", e);
+            }
+        }
         buffers.add(event);
         engine.onEvent(event);
         processed++;

@@ -74,6 +74,30 @@ public final class SqliteAlertStore implements AlertStore {
         return clock.instant();
     }
 
+    /**
+     * A value that changes whenever an alert is added or changes (analysis, grouping, resolution,
+     * acknowledgement, reviews excepted), or a silence or auto-group rule is added, changed or removed — by this
+     * process or another ({@code eyes mcp}, {@code eyes analyze}). Cheap: a few index look-ups. The dashboard polls
+     * it while someone watches, to show changes made elsewhere.
+     */
+    public String changeMark() throws StoreException {
+        return read(c -> {
+            try (java.sql.Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("""
+                         SELECT (SELECT MAX(id) FROM alert_candidates), (SELECT MAX(updated_at) FROM alert_candidates),
+                             (SELECT COUNT(*) FROM silences), (SELECT MAX(id) FROM silences),
+                             (SELECT MAX(expired_at) FROM silences),
+                             (SELECT COUNT(*) FROM auto_group_rules), (SELECT MAX(id) FROM auto_group_rules)""")) {
+                rs.next();
+                StringBuilder b = new StringBuilder();
+                for (int i = 1; i <= 7; i++) {
+                    b.append(rs.getString(i)).append('|');
+                }
+                return b.toString();
+            }
+        });
+    }
+
     // ---- list and search -------------------------------------------------------------------------------------
 
     @Override

@@ -93,6 +93,8 @@ class ObserverAlertsTest {
                 headers = { "X-Token" = "secret" }
                 [storage]
                 database_path = "%s"
+                [web]
+                enabled = false
                 """.formatted(logFile, server.getAddress().getPort(), db);
         return ConfigLoader.parse(toml, null, Map.of()).config();
     }

@@ -74,6 +74,8 @@ class ObserverAnalysisTest {
                 %s
                 [storage]
                 database_path = "%s"
+                [web]
+                enabled = false
                 """.formatted(logFile, cooldownSeconds, endpoint, extraAi, db);
         return ConfigLoader.parse(toml, null, Map.of()).config();
     }

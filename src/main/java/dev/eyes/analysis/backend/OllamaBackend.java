@@ -195,13 +195,13 @@ public final class OllamaBackend extends HttpBackend {
             r = get(tags, Duration.ofSeconds(5), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Probe(false, "the Ollama check was interrupted");
+            return Probe.unreachable("the Ollama check was interrupted");
         } catch (IOException | ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             String why = cause instanceof java.net.ConnectException || cause.getCause() instanceof java.net.ConnectException
                     ? "connection refused" : cause instanceof TimeoutException ? "no answer within 5 s"
                     : String.valueOf(cause.getMessage());
-            return new Probe(false, "Ollama is not reachable at " + endpoint + " (" + why + "); analyses stay"
+            return Probe.unreachable("Ollama is not reachable at " + endpoint + " (" + why + "); analyses stay"
                     + " pending and are retried — start it with: ollama serve");
         }
         if (r.statusCode() != 200) {

@@ -213,13 +213,13 @@ public final class OpenAiBackend extends HttpBackend {
             r = get(models, Duration.ofSeconds(5), apiKey);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Probe(false, "the check of " + baseUrl + " was interrupted");
+            return Probe.unreachable("the check of " + baseUrl + " was interrupted");
         } catch (IOException | ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             String why = cause instanceof java.net.ConnectException || cause.getCause() instanceof java.net.ConnectException
                     ? "connection refused" : cause instanceof TimeoutException ? "no answer within 5 s"
                     : scrub(String.valueOf(cause.getMessage()));
-            return new Probe(false, "the OpenAI-compatible server at " + baseUrl + " is not reachable (" + why
+            return Probe.unreachable("the OpenAI-compatible server at " + baseUrl + " is not reachable (" + why
                     + "); analyses stay pending and are retried");
         }
         if (r.statusCode() == 401 || r.statusCode() == 403) {
