@@ -43,6 +43,7 @@ public final class FileTailSource implements Source {
     private final Path path;
     private final String id;
     private final LogDecoder decoder;
+    private final LogFormat format;
     private final String savedPosition;
     private final Duration pollInterval;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -57,6 +58,7 @@ public final class FileTailSource implements Source {
                           Duration pollInterval) {
         this.path = path.toAbsolutePath().normalize();
         this.id = "file:" + this.path;
+        this.format = format;
         this.decoder = format.newDecoder(logging, path.getFileName().toString(), Instant::now);
         this.savedPosition = savedPosition;
         this.pollInterval = pollInterval;
@@ -75,6 +77,16 @@ public final class FileTailSource implements Source {
 
     public LogDecoder decoder() {
         return decoder;
+    }
+
+    @Override
+    public dev.eyes.source.DecodeCounters decodeCounters() {
+        return decoder.counters();
+    }
+
+    @Override
+    public String parser() {
+        return format.parserName();
     }
 
     @Override
