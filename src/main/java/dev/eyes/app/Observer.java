@@ -589,16 +589,16 @@ public final class Observer {
         }
 
         @Override
-        public Health.EventLoopHealth eventLoop() {
+        public Health.PipelineHealth pipeline() {
             EventLoop l = loop;
-            return l == null ? null : new Health.EventLoopHealth(l.queueDepth(), l.queueCapacity(),
-                    l.sampleQueueDepth(), l.sampleQueueCapacity(), l.accepted(), l.processed(), l.droppedSamples());
+            return l == null ? null : new Health.PipelineHealth(l.queueDepth(), l.queueCapacity(), l.accepted(),
+                    l.droppedSamples(), l.sampleQueueDepth(), l.sampleQueueCapacity(), l.processed());
         }
 
         @Override
         public Health.StoreHealth store() {
             Recorder r = recorder;
-            return r == null ? null : new Health.StoreHealth(database.path().toString(), r.backlog(),
+            return r == null ? null : new Health.StoreHealth(database.path().toString(), !r.failing(), r.backlog(),
                     r.storedTriggers(), r.failedWrites(), r.lastError(), r.lastErrorAt(), Map.of());
         }
 

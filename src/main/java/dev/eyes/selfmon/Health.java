@@ -11,19 +11,27 @@ import java.util.Map;
  * How Eyes is doing, in one snapshot: the one health model behind {@code /api/health} (dashboard), the heartbeat
  * row the observer writes to SQLite every {@value SelfMonitor#HEARTBEAT_SECONDS} s (read by {@code eyes mcp}'s
  * {@code get_health} and {@code eyes service status}) and the log's warnings. Immutable; {@link HealthJson} is its
- * wire format.
+ * wire format. {@link #problems()} says, in words that tell a person what to do, what needs attention.
  *
- * @param at        when the snapshot was taken
+ * @param checkedAt when the snapshot was taken
  * @param pid       the observer's process id (a value, never a metric label)
  * @param state     the observer's life cycle
- * @param sources   every source, log and resource
- * @param ai        the analysis stage; null while it is not wired (issue 4 fills it)
- * @param alerts    the alert stage; null while it is not wired (issue 5 fills it)
+ * @param sources   every source: running, degraded, and those that could not start
+ * @param pipeline  the event loop; null before it runs
+ * @param store     the SQLite writer; null before it runs
+ * @param ai        the analysis stage; null while there is none (see {@link SelfMonitor#setAiHealth})
+ * @param alerts    the alert stage; null while there is none (see {@link SelfMonitor#setAlertHealth})
+ * @param sampling  adaptive sampling of the metrics and disk samplers
  * @param warnings  the self-monitoring warnings that hold now (memory, AI latency, notification success)
  */
-public record Health(Instant at, long pid, String version, State state, Instant startedAt,
-                     List<SourceHealth> sources, EventLoopHealth eventLoop, StoreHealth store, AiHealth ai,
-                     AlertHealth alerts, ProcessHealth process, SamplingHealth sampling, List<Warning> warnings) {
+public record Health(Instant checkedAt, long pid, String version, State state, Instant startedAt,
+                     List<SourceHealth> sources, PipelineHealth pipeline, StoreHealth store, AiHealth ai,
+                     AlertsHealth alerts, ProcessHealth process, SamplingHealth sampling, List<Warning> warnings) {
+    public static final String OK = "ok";
+    public static final String DEGRADED = "degraded";
+    public static final String FAILING = "failing";
+    /** A queue this full is a problem. */
+    static final double QUEUE_FULL = 0.9;
 
     public Health {
         sources = List.copyOf(sources);
@@ -49,6 +57,22 @@ public record Health(Instant at, long pid, String version, State state, Instant 
     }
 
     /**
+     * Something that needs attention.
+     *
+     * @param component {@code source}, {@code pipeline}, {@code store}, {@code ai}, {@code alerts} or {@code self}
+     * @param level     {@code warning}, or {@code critical} when nothing is being stored
+     */
+    public record Problem(String component, String level, String message) {
+        public static Problem warning(String component, String message) {
+            return new Problem(component, "warning", message);
+        }
+
+        public static Problem critical(String component, String message) {
+            return new Problem(component, "critical", message);
+        }
+    }
+
+    /**
      * One source.
      *
      * @param kind           {@code log}, {@code metrics} or {@code disk}
@@ -62,55 +86,70 @@ public record Health(Instant at, long pid, String version, State state, Instant 
     public record SourceHealth(String name, String kind, String parser, String state, String reason, long restarts,
                                Instant since, long eventsIngested, long recordsSkipped) {
         public boolean healthy() {
-            return state.equals("running") || state.equals("starting");
+            return state.equals("running") || state.equals("starting") || state.equals("stopped");
         }
     }
 
-    /** The event loop's queues: log events wait (backpressure), samples are dropped oldest-first and counted. */
-    public record EventLoopHealth(int queueDepth, int queueCapacity, int sampleQueueDepth, int sampleQueueCapacity,
-                                  long eventsAccepted, long eventsProcessed, long samplesDropped) {
+    /**
+     * The event loop: log events wait when its queue is full (backpressure), samples are dropped oldest-first and
+     * counted.
+     */
+    public record PipelineHealth(int queueDepth, int queueCapacity, long acceptedEvents, long droppedSamples,
+                                 int sampleQueueDepth, int sampleQueueCapacity, long processedEvents) {
     }
 
     /**
      * The SQLite store.
      *
+     * @param writing    false while writes fail and are retried
      * @param backlog    writes queued for the single writer
-     * @param lastError  the write error while writes are failing and being retried; null when they succeed
-     * @param candidates stored candidates by analysis status (pending, analyzed, failed, not_done)
+     * @param lastError  the write error while writes are failing, null when they succeed
+     * @param candidates stored candidates by analysis status (pending, analyzed, failed, not_done), counted at
+     *                   each heartbeat
      */
-    public record StoreHealth(String path, int backlog, long storedTriggers, long failedWrites, String lastError,
-                              Instant lastErrorAt, Map<String, Long> candidates) {
+    public record StoreHealth(String path, boolean writing, int backlog, long storedTriggers, long failedWrites,
+                              String lastError, Instant lastErrorAt, Map<String, Long> candidates) {
         public StoreHealth {
             candidates = candidates == null ? Map.of() : Map.copyOf(candidates);
         }
     }
 
     /**
-     * The analysis stage (filled by issue 4 through {@link SelfMonitor#setAiHealth}).
+     * The analysis stage, as the observer's analyzer reports it.
      *
-     * @param reachable true/false once the backend was tried, null before
-     * @param detail    e.g. "AI backend not reachable at http://localhost:11434: start Ollama or configure [ai]"
+     * @param target    where the backend is (Ollama endpoint or OpenAI-compatible base URL)
+     * @param reachable the server answered its last check (or the last analysis)
+     * @param ready     reachable and has the model
+     * @param message   the last check's outcome, in words
+     * @param checkedAt when the backend was last checked, null before the first check
      */
-    public record AiHealth(String backend, String model, String endpoint, Boolean reachable, String detail, int queued,
-                           int running, int retrying) {
+    public record AiHealth(String backend, String model, String target, boolean reachable, boolean ready,
+                           String message, Instant checkedAt, boolean automaticAnalysis, int running, int queued,
+                           int retrying, int maxConcurrent, long analyzed, long failed) {
     }
 
-    /** The alert stage (filled by issue 5 through {@link SelfMonitor#setAlertHealth}). */
-    public record AlertHealth(int queueDepth, int queueCapacity, String detail) {
+    /** The alert stage, as the observer's alert manager reports it. */
+    public record AlertsHealth(int queued, int queueSize, int inFlight, int inbox, long delivered,
+                               long deliveryFailed, long suppressed, long silenced, long dropped,
+                               int deliveredLastMinute, int rateLimitPerMinute, List<String> notifiers) {
+        public AlertsHealth {
+            notifiers = List.copyOf(notifiers);
+        }
     }
 
     /**
      * Eyes' own process.
      *
      * @param rssBytes   resident set size; -1 when it cannot be read here
-     * @param cpuPercent CPU used since the previous snapshot, percent of one core; null for the first snapshot
+     * @param cpuPercent CPU used between the last two heartbeats, percent of one core; null before the second
+     * @param threads    native threads (parked virtual threads are not threads); -1 when unknown
      */
     public record ProcessHealth(long rssBytes, long heapUsedBytes, long heapCommittedBytes, long heapMaxBytes,
                                 Double cpuPercent, int threads, long uptimeSeconds) {
     }
 
     /**
-     * Adaptive sampling of the metrics and disk sources.
+     * Adaptive sampling of the metrics and disk samplers.
      *
      * @param pressureReasons why Eyes considers itself under pressure (empty when it does not)
      */
@@ -129,36 +168,58 @@ public record Health(Instant at, long pid, String version, State state, Instant 
     public record Warning(String kind, String message, Instant since) {
     }
 
-    /** {@code ok} or {@code degraded}: the dashboard's banner shows {@link #problems()} when degraded. */
+    /** {@code ok} without problems, {@code degraded} with warnings, {@code failing} when nothing is being stored. */
     public String status() {
-        return problems().isEmpty() ? "ok" : "degraded";
+        List<Problem> p = problems();
+        if (p.isEmpty()) {
+            return OK;
+        }
+        return p.stream().anyMatch(x -> x.level().equals("critical")) ? FAILING : DEGRADED;
     }
 
-    /** One sentence per thing that is wrong, for a banner or an agent. */
-    public List<String> problems() {
-        List<String> out = new ArrayList<>();
-        if (state != State.RUNNING) {
-            out.add("the observer is " + state.wireName());
-        }
+    /** What needs a person, one sentence each, saying what to do where there is something to do. */
+    public List<Problem> problems() {
+        List<Problem> out = new ArrayList<>();
         for (SourceHealth s : sources) {
-            if (!s.healthy() && !s.state().equals("stopped")) {
-                out.add(s.name() + " is " + s.state() + (s.reason().isEmpty() ? "" : ": " + s.reason()));
+            if (!s.healthy()) {
+                out.add(Problem.warning("source", s.name() + " is " + s.state()
+                        + (s.reason().isBlank() ? "" : ": " + s.reason())));
             }
         }
-        if (store != null && store.lastError() != null) {
-            out.add("writes to " + store.path() + " are failing: " + store.lastError());
+        if (pipeline != null && pipeline.queueCapacity() > 0
+                && pipeline.queueDepth() >= pipeline.queueCapacity() * QUEUE_FULL) {
+            out.add(Problem.warning("pipeline", "the event queue is full (" + pipeline.queueDepth() + " of "
+                    + pipeline.queueCapacity() + "): log sources are being slowed down"));
         }
-        if (ai != null && Boolean.FALSE.equals(ai.reachable())) {
-            out.add(ai.detail() == null || ai.detail().isEmpty() ? "the AI backend is not reachable" : ai.detail());
+        if (store != null && !store.writing()) {
+            out.add(Problem.critical("store", "writing to the database " + store.path() + " fails: "
+                    + store.lastError() + " — triggers wait in memory and are retried"));
+        }
+        if (ai != null && ai.checkedAt() != null) {
+            if (!ai.reachable()) {
+                out.add(Problem.warning("ai", "AI backend not reachable at " + ai.target() + ": "
+                        + switch (ai.backend() == null ? "" : ai.backend()) {
+                            case "ollama" -> "start Ollama (ollama serve) or configure [ai]";
+                            case "openai" -> "start the server or check ai.base_url in [ai]";
+                            default -> "check [ai]";
+                        } + "; analyses wait and are retried"));
+            } else if (!ai.ready()) {
+                out.add(Problem.warning("ai", "AI backend not ready: " + ai.message()));
+            }
+        }
+        if (alerts != null && alerts.queueSize() > 0 && alerts.queued() >= alerts.queueSize() * QUEUE_FULL) {
+            out.add(Problem.warning("alerts", "the alert queue is nearly full (" + alerts.queued() + " of "
+                    + alerts.queueSize() + "): the rate limit (" + alerts.rateLimitPerMinute()
+                    + "/min) holds them back; the oldest will be dropped"));
         }
         for (Warning w : warnings) {
-            out.add(w.message());
+            out.add(Problem.warning("self", w.message()));
         }
         return out;
     }
 
     /** The age of this snapshot at {@code now}. */
     public Duration age(Instant now) {
-        return Duration.between(at, now);
+        return Duration.between(checkedAt, now);
     }
 }

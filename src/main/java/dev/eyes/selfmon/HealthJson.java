@@ -21,15 +21,18 @@ import tools.jackson.databind.node.ObjectNode;
  * not know, so an older reader survives a newer writer.
  *
  * <pre>{@code
- * {"at": "...", "pid": 123, "version": "0.1.0", "state": "running", "status": "ok", "problems": [],
- *  "started_at": "...",
+ * {"status": "ok", "checked_at": "...", "problems": [{"component": "source", "level": "warning", "message": "..."}],
+ *  "state": "running", "pid": 123, "version": "0.1.0", "started_at": "...",
  *  "sources": [{"name": "journald", "kind": "log", "parser": "journald-json", "state": "running", "reason": "",
  *               "restarts": 0, "since": "...", "events_ingested": 42, "records_skipped": 0}],
- *  "event_loop": {"queue_depth": 0, "queue_capacity": 8192, "sample_queue_depth": 0, "sample_queue_capacity": 256,
- *                 "events_accepted": 42, "events_processed": 60, "samples_dropped": 0},
- *  "store": {"path": "...", "backlog": 0, "stored_triggers": 1, "failed_writes": 0, "last_error": null,
- *            "last_error_at": null, "candidates": {"pending": 1}},
- *  "ai": null, "alerts": null,
+ *  "pipeline": {"queue_depth": 0, "queue_capacity": 8192, "accepted_events": 42, "dropped_samples": 0,
+ *               "sample_queue_depth": 0, "sample_queue_capacity": 256, "processed_events": 60},
+ *  "store": {"path": "...", "writing": true, "backlog": 0, "stored_triggers": 1, "failed_writes": 0,
+ *            "last_error": null, "last_error_at": null, "candidates": {"pending": 1}},
+ *  "ai": null | {"backend", "model", "target", "reachable", "ready", "message", "checked_at", "automatic_analysis",
+ *                "running", "queued", "retrying", "max_concurrent", "analyzed", "failed"},
+ *  "alerts": null | {"queued", "queue_size", "in_flight", "inbox", "delivered", "delivery_failed", "suppressed",
+ *                    "silenced", "dropped", "delivered_last_minute", "rate_limit_per_minute", "notifiers": []},
  *  "process": {"rss_bytes": 52000000, "heap_used_bytes": ..., "heap_committed_bytes": ..., "heap_max_bytes": ...,
  *              "cpu_percent": 0.2, "threads": 19, "uptime_seconds": 600},
  *  "sampling": {"adaptive": true, "base_interval_seconds": 5.0, "interval_seconds": 5.0, "under_pressure": false,
@@ -53,15 +56,23 @@ public final class HealthJson {
         return toNode(h).toString();
     }
 
-    public static ObjectNode toNode(Health h) {
+    /** The status and the problems only: what a banner (or a live event) needs. */
+    public static ObjectNode summary(Health h) {
         ObjectNode n = MAPPER.createObjectNode();
-        n.put("at", time(h.at()));
+        n.put("status", h.status());
+        n.put("checked_at", time(h.checkedAt()));
+        ArrayNode problems = n.putArray("problems");
+        for (Health.Problem p : h.problems()) {
+            problems.addObject().put("component", p.component()).put("level", p.level()).put("message", p.message());
+        }
+        return n;
+    }
+
+    public static ObjectNode toNode(Health h) {
+        ObjectNode n = summary(h);
+        n.put("state", h.state().wireName());
         n.put("pid", h.pid());
         n.put("version", h.version());
-        n.put("state", h.state().wireName());
-        n.put("status", h.status());
-        ArrayNode problems = n.putArray("problems");
-        h.problems().forEach(problems::add);
         n.put("started_at", time(h.startedAt()));
         ArrayNode sources = n.putArray("sources");
         for (Health.SourceHealth s : h.sources()) {
@@ -76,18 +87,18 @@ public final class HealthJson {
             x.put("events_ingested", s.eventsIngested());
             x.put("records_skipped", s.recordsSkipped());
         }
-        Health.EventLoopHealth l = h.eventLoop();
+        Health.PipelineHealth l = h.pipeline();
         if (l == null) {
-            n.putNull("event_loop");
+            n.putNull("pipeline");
         } else {
-            ObjectNode x = n.putObject("event_loop");
+            ObjectNode x = n.putObject("pipeline");
             x.put("queue_depth", l.queueDepth());
             x.put("queue_capacity", l.queueCapacity());
+            x.put("accepted_events", l.acceptedEvents());
+            x.put("dropped_samples", l.droppedSamples());
             x.put("sample_queue_depth", l.sampleQueueDepth());
             x.put("sample_queue_capacity", l.sampleQueueCapacity());
-            x.put("events_accepted", l.eventsAccepted());
-            x.put("events_processed", l.eventsProcessed());
-            x.put("samples_dropped", l.samplesDropped());
+            x.put("processed_events", l.processedEvents());
         }
         Health.StoreHealth s = h.store();
         if (s == null) {
@@ -95,6 +106,7 @@ public final class HealthJson {
         } else {
             ObjectNode x = n.putObject("store");
             x.put("path", s.path());
+            x.put("writing", s.writing());
             x.put("backlog", s.backlog());
             x.put("stored_triggers", s.storedTriggers());
             x.put("failed_writes", s.failedWrites());
@@ -111,25 +123,37 @@ public final class HealthJson {
             ObjectNode x = n.putObject("ai");
             x.put("backend", ai.backend());
             x.put("model", ai.model());
-            x.put("endpoint", ai.endpoint());
-            if (ai.reachable() == null) {
-                x.putNull("reachable");
-            } else {
-                x.put("reachable", ai.reachable());
-            }
-            x.put("detail", ai.detail());
-            x.put("queued", ai.queued());
+            x.put("target", ai.target());
+            x.put("reachable", ai.reachable());
+            x.put("ready", ai.ready());
+            x.put("message", ai.message());
+            x.put("checked_at", time(ai.checkedAt()));
+            x.put("automatic_analysis", ai.automaticAnalysis());
             x.put("running", ai.running());
+            x.put("queued", ai.queued());
             x.put("retrying", ai.retrying());
+            x.put("max_concurrent", ai.maxConcurrent());
+            x.put("analyzed", ai.analyzed());
+            x.put("failed", ai.failed());
         }
-        Health.AlertHealth al = h.alerts();
+        Health.AlertsHealth al = h.alerts();
         if (al == null) {
             n.putNull("alerts");
         } else {
             ObjectNode x = n.putObject("alerts");
-            x.put("queue_depth", al.queueDepth());
-            x.put("queue_capacity", al.queueCapacity());
-            x.put("detail", al.detail());
+            x.put("queued", al.queued());
+            x.put("queue_size", al.queueSize());
+            x.put("in_flight", al.inFlight());
+            x.put("inbox", al.inbox());
+            x.put("delivered", al.delivered());
+            x.put("delivery_failed", al.deliveryFailed());
+            x.put("suppressed", al.suppressed());
+            x.put("silenced", al.silenced());
+            x.put("dropped", al.dropped());
+            x.put("delivered_last_minute", al.deliveredLastMinute());
+            x.put("rate_limit_per_minute", al.rateLimitPerMinute());
+            ArrayNode notifiers = x.putArray("notifiers");
+            al.notifiers().forEach(notifiers::add);
         }
         Health.ProcessHealth p = h.process();
         if (p == null) {
@@ -178,8 +202,8 @@ public final class HealthJson {
         } catch (JacksonException e) {
             throw new IllegalArgumentException("not a health document: " + e.getOriginalMessage());
         }
-        if (n == null || !n.isObject() || !n.has("at") || !n.has("state")) {
-            throw new IllegalArgumentException("not a health document: no \"at\" or \"state\"");
+        if (n == null || !n.isObject() || !n.has("checked_at") || !n.has("state")) {
+            throw new IllegalArgumentException("not a health document: no \"checked_at\" or \"state\"");
         }
         Health.State state = Health.State.parse(n.path("state").asString(""));
         if (state == null) {
@@ -193,11 +217,11 @@ public final class HealthJson {
                     x.path("restarts").asLong(0), instant(x, "since"), x.path("events_ingested").asLong(0),
                     x.path("records_skipped").asLong(0)));
         }
-        JsonNode l = n.path("event_loop");
-        Health.EventLoopHealth loop = l.isObject() ? new Health.EventLoopHealth(l.path("queue_depth").asInt(0),
-                l.path("queue_capacity").asInt(0), l.path("sample_queue_depth").asInt(0),
-                l.path("sample_queue_capacity").asInt(0), l.path("events_accepted").asLong(0),
-                l.path("events_processed").asLong(0), l.path("samples_dropped").asLong(0)) : null;
+        JsonNode l = n.path("pipeline");
+        Health.PipelineHealth pipeline = l.isObject() ? new Health.PipelineHealth(l.path("queue_depth").asInt(0),
+                l.path("queue_capacity").asInt(0), l.path("accepted_events").asLong(0),
+                l.path("dropped_samples").asLong(0), l.path("sample_queue_depth").asInt(0),
+                l.path("sample_queue_capacity").asInt(0), l.path("processed_events").asLong(0)) : null;
         JsonNode s = n.path("store");
         Health.StoreHealth store = null;
         if (s.isObject()) {
@@ -205,18 +229,27 @@ public final class HealthJson {
             for (Map.Entry<String, JsonNode> e : s.path("candidates").properties()) {
                 candidates.put(e.getKey(), e.getValue().asLong(0));
             }
-            store = new Health.StoreHealth(s.path("path").asString(""), s.path("backlog").asInt(0),
-                    s.path("stored_triggers").asLong(0), s.path("failed_writes").asLong(0), text(s, "last_error"),
-                    instant(s, "last_error_at"), candidates);
+            store = new Health.StoreHealth(s.path("path").asString(""), s.path("writing").asBoolean(true),
+                    s.path("backlog").asInt(0), s.path("stored_triggers").asLong(0), s.path("failed_writes").asLong(0),
+                    text(s, "last_error"), instant(s, "last_error_at"), candidates);
         }
         JsonNode a = n.path("ai");
         Health.AiHealth ai = a.isObject() ? new Health.AiHealth(text(a, "backend"), text(a, "model"),
-                text(a, "endpoint"), a.path("reachable").isBoolean() ? a.path("reachable").booleanValue() : null,
-                text(a, "detail"), a.path("queued").asInt(0), a.path("running").asInt(0),
-                a.path("retrying").asInt(0)) : null;
+                text(a, "target"), a.path("reachable").asBoolean(false), a.path("ready").asBoolean(false),
+                text(a, "message"), instant(a, "checked_at"), a.path("automatic_analysis").asBoolean(false),
+                a.path("running").asInt(0), a.path("queued").asInt(0), a.path("retrying").asInt(0),
+                a.path("max_concurrent").asInt(0), a.path("analyzed").asLong(0), a.path("failed").asLong(0)) : null;
         JsonNode al = n.path("alerts");
-        Health.AlertHealth alerts = al.isObject() ? new Health.AlertHealth(al.path("queue_depth").asInt(0),
-                al.path("queue_capacity").asInt(0), text(al, "detail")) : null;
+        Health.AlertsHealth alerts = null;
+        if (al.isObject()) {
+            List<String> notifiers = new ArrayList<>();
+            al.path("notifiers").forEach(x -> notifiers.add(x.asString("")));
+            alerts = new Health.AlertsHealth(al.path("queued").asInt(0), al.path("queue_size").asInt(0),
+                    al.path("in_flight").asInt(0), al.path("inbox").asInt(0), al.path("delivered").asLong(0),
+                    al.path("delivery_failed").asLong(0), al.path("suppressed").asLong(0),
+                    al.path("silenced").asLong(0), al.path("dropped").asLong(0),
+                    al.path("delivered_last_minute").asInt(0), al.path("rate_limit_per_minute").asInt(0), notifiers);
+        }
         JsonNode p = n.path("process");
         Health.ProcessHealth process = p.isObject() ? new Health.ProcessHealth(p.path("rss_bytes").asLong(-1),
                 p.path("heap_used_bytes").asLong(0), p.path("heap_committed_bytes").asLong(0),
@@ -237,8 +270,8 @@ public final class HealthJson {
             warnings.add(new Health.Warning(w.path("kind").asString(""), w.path("message").asString(""),
                     instant(w, "since")));
         }
-        return new Health(instant(n, "at"), n.path("pid").asLong(0), n.path("version").asString(""), state,
-                instant(n, "started_at"), sources, loop, store, ai, alerts, process, sampling, warnings);
+        return new Health(instant(n, "checked_at"), n.path("pid").asLong(0), n.path("version").asString(""), state,
+                instant(n, "started_at"), sources, pipeline, store, ai, alerts, process, sampling, warnings);
     }
 
     static String time(Instant t) {

@@ -16,7 +16,7 @@ public interface Observed {
     Map<String, ParserCounts> parsers();
 
     /** The event loop's queues and counts; null before it runs. */
-    Health.EventLoopHealth eventLoop();
+    Health.PipelineHealth pipeline();
 
     /** The store's writer; {@code candidates} left empty (the heartbeat fills it from {@link #candidateCounts()}). */
     Health.StoreHealth store();
@@ -44,7 +44,7 @@ public interface Observed {
         }
 
         @Override
-        public Health.EventLoopHealth eventLoop() {
+        public Health.PipelineHealth pipeline() {
             return null;
         }
 

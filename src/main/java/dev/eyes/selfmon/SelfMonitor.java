@@ -74,7 +74,7 @@ public final class SelfMonitor {
     private volatile Settings settings;
     private volatile Supplier<Readings> readings = this::read;
     private volatile Supplier<Health.AiHealth> aiHealth = () -> null;
-    private volatile Supplier<Health.AlertHealth> alertHealth = () -> null;
+    private volatile Supplier<Health.AlertsHealth> alertHealth = () -> null;
     private volatile Health.State state = Health.State.STARTING;
     private volatile Instant startedAt;
     private volatile Map<String, Long> candidates = Map.of();
@@ -114,13 +114,16 @@ public final class SelfMonitor {
         this.readings = readings == null ? this::read : readings;
     }
 
-    /** The analysis stage's health for the snapshot (issue 4: backend, model, reachable, queue depths). */
+    /**
+     * The analysis stage's health for the snapshot: backend, model, reachable, queue depths. Called at each snapshot
+     * (a heartbeat, an {@code /api/health} request): it must be cheap and must not block.
+     */
     public void setAiHealth(Supplier<Health.AiHealth> supplier) {
         this.aiHealth = supplier == null ? () -> null : supplier;
     }
 
-    /** The alert stage's health for the snapshot (issue 5: its queue). */
-    public void setAlertHealth(Supplier<Health.AlertHealth> supplier) {
+    /** The alert stage's health for the snapshot (its queue and counts); cheap and non-blocking, like the above. */
+    public void setAlertHealth(Supplier<Health.AlertsHealth> supplier) {
         this.alertHealth = supplier == null ? () -> null : supplier;
     }
 
@@ -382,8 +385,8 @@ public final class SelfMonitor {
         Observed o = telemetry.observed();
         Health.StoreHealth st = o.store();
         if (st != null) {
-            st = new Health.StoreHealth(st.path(), st.backlog(), st.storedTriggers(), st.failedWrites(), st.lastError(),
-                    st.lastErrorAt(), candidates);
+            st = new Health.StoreHealth(st.path(), st.writing(), st.backlog(), st.storedTriggers(), st.failedWrites(),
+                    st.lastError(), st.lastErrorAt(), candidates);
         }
         ProcessStats p = telemetry.process();
         Instant now = clock.instant();
@@ -399,7 +402,7 @@ public final class SelfMonitor {
         synchronized (warnings) {
             active = List.copyOf(warnings.values());
         }
-        return new Health(now, p.pid(), version, state, started, sources, o.eventLoop(), st, aiHealth.get(),
+        return new Health(now, p.pid(), version, state, started, sources, o.pipeline(), st, aiHealth.get(),
                 alertHealth.get(), process, samplingHealth, active);
     }
 

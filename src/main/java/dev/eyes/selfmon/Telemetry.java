@@ -98,16 +98,16 @@ public final class Telemetry {
         gauge("eyes.jvm.heap.committed", "bytes", "Java heap committed", ProcessStats::heapCommittedBytes);
         gauge("eyes.jvm.heap.max", "bytes", "Java heap limit (-Xmx)", ProcessStats::heapMaxBytes);
 
-        Gauge.builder("eyes.event.queue.depth", this, t -> loopValue(t, Health.EventLoopHealth::queueDepth))
+        Gauge.builder("eyes.event.queue.depth", this, t -> loopValue(t, Health.PipelineHealth::queueDepth))
                 .description("Log events waiting in the event loop's queue").register(r);
-        Gauge.builder("eyes.event.queue.capacity", this, t -> loopValue(t, Health.EventLoopHealth::queueCapacity))
+        Gauge.builder("eyes.event.queue.capacity", this, t -> loopValue(t, Health.PipelineHealth::queueCapacity))
                 .description("Capacity of the event loop's queue").register(r);
-        Gauge.builder("eyes.sample.queue.depth", this, t -> loopValue(t, Health.EventLoopHealth::sampleQueueDepth))
+        Gauge.builder("eyes.sample.queue.depth", this, t -> loopValue(t, Health.PipelineHealth::sampleQueueDepth))
                 .description("Metrics and disk samples waiting in the event loop").register(r);
         FunctionCounter.builder("eyes.events.processed", this,
-                        t -> loopValue(t, l -> (double) l.eventsProcessed()))
+                        t -> loopValue(t, l -> (double) l.processedEvents()))
                 .description("Events the event loop has finished with").register(r);
-        FunctionCounter.builder("eyes.samples.dropped", this, t -> loopValue(t, l -> (double) l.samplesDropped()))
+        FunctionCounter.builder("eyes.samples.dropped", this, t -> loopValue(t, l -> (double) l.droppedSamples()))
                 .description("Metrics and disk samples dropped because the event loop was behind").register(r);
 
         Gauge.builder("eyes.store.backlog", this, t -> storeValue(t, s -> s.backlog()))
@@ -148,8 +148,8 @@ public final class Telemetry {
         return v < 0 ? Double.NaN : v;
     }
 
-    private static double loopValue(Telemetry t, ToDoubleFunction<Health.EventLoopHealth> f) {
-        Health.EventLoopHealth l = t.observed.eventLoop();
+    private static double loopValue(Telemetry t, ToDoubleFunction<Health.PipelineHealth> f) {
+        Health.PipelineHealth l = t.observed.pipeline();
         return l == null ? 0 : f.applyAsDouble(l);
     }
 

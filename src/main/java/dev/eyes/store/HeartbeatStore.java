@@ -26,7 +26,7 @@ public final class HeartbeatStore {
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO observer_heartbeat (id, at, pid, payload) VALUES (1, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET at = excluded.at, pid = excluded.pid, payload = excluded.payload""")) {
-            ps.setString(1, Timestamps.format(h.at()));
+            ps.setString(1, Timestamps.format(h.checkedAt()));
             ps.setLong(2, h.pid());
             ps.setString(3, HealthJson.write(h));
             ps.executeUpdate();
