@@ -12,9 +12,13 @@ import java.util.List;
 final class ServiceFiles {
     static final String UNIT_NAME = "eyes.service";
     static final String LAUNCHD_LABEL = "dev.eyes.observer";
-    /** cgroup memory: throttle and reclaim above MemoryHigh, OOM-kill above MemoryMax (idle RSS is ~45 MB). */
-    static final String MEMORY_HIGH = "192M";
-    static final String MEMORY_MAX = "256M";
+    /**
+     * cgroup memory: reclaim and throttle above MemoryHigh, kill (and restart) above MemoryMax. Idle, Eyes and its
+     * journalctl hold ~75 MB; the JVM's own ceilings (192 MB heap, 96 MB metaspace, 32 MB code) plus native memory
+     * stay under MemoryMax, so reaching it means a leak, not a busy day.
+     */
+    static final String MEMORY_HIGH = "256M";
+    static final String MEMORY_MAX = "384M";
 
     /**
      * What a service runs.
@@ -61,7 +65,7 @@ final class ServiceFiles {
                 .append(" edit eyes.service` (a drop-in survives a re-install).\n");
         b.append("[Unit]\n");
         b.append("Description=Eyes host observer (logs, metrics and disk I/O; AI triage)\n");
-        if (s.docs() != null) {
+        if (s.docs() != null && s.docs().toString().matches("[A-Za-z0-9/._+-]+")) {
             b.append("Documentation=file://").append(s.docs()).append('\n');
         }
         if (s.system()) {
@@ -99,7 +103,7 @@ final class ServiceFiles {
             // /proc, /sys and /dev stay readable
             b.append("ProtectSystem=strict\n");
             for (Path w : s.writable()) {
-                b.append("ReadWritePaths=").append(w).append('\n');
+                b.append("ReadWritePaths=").append(pathValue(w)).append('\n');
             }
             b.append("ProtectHome=read-only\n");
             b.append("PrivateTmp=yes\n");
@@ -118,6 +122,12 @@ final class ServiceFiles {
         b.append("[Install]\n");
         b.append("WantedBy=").append(s.system() ? "multi-user.target" : "default.target").append('\n');
         return b.toString();
+    }
+
+    /** A path for a path-list setting (ReadWritePaths=): quoted when it has spaces; % and \\ escaped. */
+    static String pathValue(Path p) {
+        String v = p.toString().replace("\\", "\\\\").replace("%", "%%");
+        return v.matches("[^\\s\"']+") ? v : "\"" + v.replace("\"", "\\\"") + "\"";
     }
 
     /** Quotes arguments for a systemd command line: plain when safe, else in double quotes with escapes. */
@@ -155,8 +165,9 @@ final class ServiceFiles {
         b.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         b.append("<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\""
                 + " \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n");
-        b.append("<!-- Written by `eyes service install").append(s.system() ? " --system" : "").append("` (Eyes ")
-                .append(xml(s.version())).append("); `eyes service uninstall` removes it. -->\n");
+        // (an XML comment may not contain "--", so the option is not spelled out)
+        b.append("<!-- Written by eyes service install").append(s.system() ? ", system-wide" : "").append(" (Eyes ")
+                .append(xml(s.version()).replace("--", "")).append("); eyes service uninstall removes it. -->\n");
         b.append("<plist version=\"1.0\">\n<dict>\n");
         key(b, "Label").append("  <string>").append(LAUNCHD_LABEL).append("</string>\n");
         key(b, "ProgramArguments").append("  <array>\n");
