@@ -21,7 +21,8 @@ import java.util.function.Function;
 
 /** Plans the log sources the configuration asks for on this platform, and says why any cannot run. */
 final class LogSources {
-    static final Duration FILE_POLL = Duration.ofMillis(500);
+    /** Tailed files wake on inotify; this is only the fallback look (a watch can miss some rotation schemes). */
+    static final Duration FILE_POLL = Duration.ofSeconds(5);
 
     /**
      * One log source to run.

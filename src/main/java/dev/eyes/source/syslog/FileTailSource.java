@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * Every event carries a checkpoint {@code <file identity>|<offset after the line>}; on restart Eyes resumes
  * there when the file is still the same one, reads a rotated-in file from its start, and otherwise (first start)
  * begins at the current end of the file. A half-written last line is held back until its newline arrives.
- * Polls every {@code pollInterval} while idle.
+ *
+ * <p>Idle, it sleeps until its directory reports a change (inotify through {@link FileWatcher}), and looks anyway
+ * every {@code pollInterval} (rotation schemes a watch could miss; directories that cannot be watched).
  */
 public final class FileTailSource implements Source {
     private static final Logger LOG = LoggerFactory.getLogger(FileTailSource.class);
@@ -47,6 +49,9 @@ public final class FileTailSource implements Source {
     private final String savedPosition;
     private final Duration pollInterval;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
+    private final FileWatcher watcher;
+    private FileWatcher.Registration registration;
     private volatile Thread thread;
     private volatile SourceStatus status;
     private EventSink sink;
@@ -63,6 +68,7 @@ public final class FileTailSource implements Source {
         this.savedPosition = savedPosition;
         this.pollInterval = pollInterval;
         this.status = new SourceStatus(id, SourceStatus.State.STARTING, "", 0, Instant.now());
+        this.watcher = FileWatcher.shared();
     }
 
     /** The checkpoint id of a file source for {@code path}. */
@@ -101,6 +107,7 @@ public final class FileTailSource implements Source {
     @Override
     public void stop() {
         stopped.countDown();
+        wake.release();
         Thread t = thread;
         if (t != null) {
             t.interrupt();
@@ -120,21 +127,42 @@ public final class FileTailSource implements Source {
 
     private void loop() {
         try {
+            watch();
             openInitial();
             while (stopped.getCount() > 0) {
                 boolean progressed = channel != null && readAvailable();
                 if (!progressed) {
                     checkRotation();
-                    if (stopped.await(pollInterval.toMillis(), TimeUnit.MILLISECONDS)) {
+                    // sleep until the directory reports a change, or the fallback interval passes
+                    boolean woken = wake.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                    wake.drainPermits();
+                    if (stopped.getCount() == 0) {
                         break;
+                    }
+                    if (!woken) {
+                        watch();
                     }
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (registration != null) {
+                registration.cancel();
+            }
             closeChannel();
         }
+    }
+
+    /** (Re)registers with the watcher when the directory is not watched (yet, or any more). */
+    private void watch() {
+        if (watcher == null || (registration != null && watcher.watching(path))) {
+            return;
+        }
+        if (registration != null) {
+            registration.cancel();
+        }
+        registration = watcher.watch(path, wake::release);
     }
 
     private void openInitial() {
