@@ -113,10 +113,7 @@ echo "# $(date -u +%FT%TZ) warm-up ${WARMUP} s, window ${WINDOW} s, ${RUNS} runs
 
 case "$what" in
   eyes|all)
-    # build once, and let one short run write the class-data-sharing archive, outside the measurement
-    "$root/bin/eyes" version >/dev/null
-    prep=$(mktemp -d); (cd "$prep" && exec setsid env EYES_LOG=warn "$root/bin/eyes" run >/dev/null 2>&1) &
-    sleep 15; kill -TERM -- "-$!" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$prep"
+    "$root/bin/eyes" version >/dev/null # build once, outside the measurement
     if [ "$SCRAPE" -gt 0 ]; then
       measure eyes http://127.0.0.1:19464/metrics env EYES_LOG=warn "$root/bin/eyes" run --metrics-bind 127.0.0.1:19464
     else

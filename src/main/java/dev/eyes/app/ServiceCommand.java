@@ -46,28 +46,25 @@ final class ServiceCommand implements Runnable {
     }
 
     /** Where things are for one kind of service on one platform. */
-    record Layout(Platform os, boolean system, Path file, Path stateDirectory, Path logDirectory, Path cacheDirectory) {
+    record Layout(Platform os, boolean system, Path file, Path stateDirectory, Path logDirectory) {
         static Layout of(Platform os, boolean system, Map<String, String> env) {
             Path home = home(env);
             if (os == Platform.MACOS) {
                 if (system) {
                     return new Layout(os, true, Path.of("/Library/LaunchDaemons", ServiceFiles.LAUNCHD_LABEL + ".plist"),
-                            Path.of("/Library/Application Support/eyes"), Path.of("/Library/Logs/eyes"),
-                            Path.of("/Library/Caches/eyes"));
+                            Path.of("/Library/Application Support/eyes"), Path.of("/Library/Logs/eyes"));
                 }
                 return new Layout(os, false, home.resolve("Library/LaunchAgents/" + ServiceFiles.LAUNCHD_LABEL + ".plist"),
-                        home.resolve("Library/Application Support/eyes"), home.resolve("Library/Logs/eyes"),
-                        home.resolve("Library/Caches/eyes"));
+                        home.resolve("Library/Application Support/eyes"), home.resolve("Library/Logs/eyes"));
             }
             if (system) {
                 return new Layout(os, true, Path.of("/etc/systemd/system", ServiceFiles.UNIT_NAME),
-                        Path.of("/var/lib/eyes"), null, Path.of("/var/cache/eyes"));
+                        Path.of("/var/lib/eyes"), null);
             }
             Path config = xdg(env, "XDG_CONFIG_HOME", home.resolve(".config"));
             Path state = xdg(env, "XDG_STATE_HOME", home.resolve(".local/state"));
-            Path cache = xdg(env, "XDG_CACHE_HOME", home.resolve(".cache"));
             return new Layout(os, false, config.resolve("systemd/user").resolve(ServiceFiles.UNIT_NAME),
-                    state.resolve("eyes"), null, cache.resolve("eyes"));
+                    state.resolve("eyes"), null);
         }
 
         private static Path home(Map<String, String> env) {
@@ -156,7 +153,7 @@ final class ServiceCommand implements Runnable {
                     Platform.which("kill").map(Path::toString).orElse("/bin/kill"), Version.current(),
                     readme != null && Files.isRegularFile(readme) ? readme : null);
             String text = layout.os() == Platform.MACOS
-                    ? ServiceFiles.launchdPlist(s, layout.stateDirectory(), layout.logDirectory(), layout.cacheDirectory())
+                    ? ServiceFiles.launchdPlist(s, layout.stateDirectory(), layout.logDirectory())
                     : ServiceFiles.systemdUnit(s);
             if (dryRun) {
                 out().print(text);
@@ -210,7 +207,6 @@ final class ServiceCommand implements Runnable {
         private int launchdLoad(Layout layout) throws IOException {
             Files.createDirectories(layout.stateDirectory());
             Files.createDirectories(layout.logDirectory());
-            Files.createDirectories(layout.cacheDirectory());
             String domain = Launchd.domain(layout);
             Exec.quiet(List.of("launchctl", "bootout", domain + "/" + ServiceFiles.LAUNCHD_LABEL));
             Exec.Result r = Exec.quiet(List.of("launchctl", "bootstrap", domain, layout.file().toString()));

@@ -85,7 +85,6 @@ final class ServiceFiles {
         // the launcher must not try to rebuild the jar under a read-only sandbox
         b.append("Environment=EYES_NO_BUILD=1\n");
         b.append("StateDirectory=eyes\n");
-        b.append("CacheDirectory=eyes\n");
         b.append("WorkingDirectory=%S/eyes\n");
         b.append("MemoryHigh=").append(MEMORY_HIGH).append('\n');
         b.append("MemoryMax=").append(MEMORY_MAX).append('\n');
@@ -160,7 +159,7 @@ final class ServiceFiles {
      * ({@code --system}, {@code /Library/LaunchDaemons}). {@code KeepAlive} restarts Eyes when it exits with a
      * failure (not after a clean stop), like {@code Restart=on-failure}; stdout and stderr go to log files.
      */
-    static String launchdPlist(Spec s, Path workingDirectory, Path logDirectory, Path cacheDirectory) {
+    static String launchdPlist(Spec s, Path workingDirectory, Path logDirectory) {
         StringBuilder b = new StringBuilder();
         b.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         b.append("<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\""
@@ -187,8 +186,6 @@ final class ServiceFiles {
                 .append("</string>\n");
         key(b, "EnvironmentVariables").append("  <dict>\n");
         b.append("    <key>EYES_NO_BUILD</key>\n    <string>1</string>\n");
-        b.append("    <key>EYES_CACHE_DIR</key>\n    <string>").append(xml(cacheDirectory.toString()))
-                .append("</string>\n");
         b.append("  </dict>\n");
         b.append("</dict>\n</plist>\n");
         return b.toString();
