@@ -130,12 +130,12 @@ public final class FileTailSource implements Source {
             watch();
             openInitial();
             while (stopped.getCount() > 0) {
+                // a change reported from here on leaves a permit, so the wait below cannot miss it
+                wake.drainPermits();
                 boolean progressed = channel != null && readAvailable();
-                if (!progressed) {
-                    checkRotation();
+                if (!progressed && !checkRotation()) {
                     // sleep until the directory reports a change, or the fallback interval passes
                     boolean woken = wake.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
-                    wake.drainPermits();
                     if (stopped.getCount() == 0) {
                         break;
                     }
@@ -223,19 +223,21 @@ public final class FileTailSource implements Source {
         }
     }
 
-    private void checkRotation() throws InterruptedException {
+    /** Follows rotation, truncation and a file that appears; returns true when there is a new place to read. */
+    private boolean checkRotation() throws InterruptedException {
         Object currentKey = keyOf(path);
         if (channel == null) {
             if (currentKey != null) {
                 LOG.info("{}: file appeared; reading from its start", id);
                 open(currentKey, 0);
+                return channel != null;
             }
-            return;
+            return false;
         }
         if (currentKey == null) {
             // removed or renamed away, nothing new yet: keep the old handle (it was read to its end)
             degraded(path + " was moved away; waiting for a new file");
-            return;
+            return false;
         }
         if (!Objects.equals(currentKey, fileKey)) {
             while (channel != null && readAvailable()) {
@@ -243,16 +245,18 @@ public final class FileTailSource implements Source {
             }
             LOG.info("{}: rotated; reading the new file from its start", id);
             open(currentKey, 0);
-            return;
+            return channel != null;
         }
         long size = size(path);
-        if (size < offset) {
+        boolean truncated = size < offset;
+        if (truncated) {
             LOG.info("{}: truncated (copytruncate); reading again from its start", id);
             offset = 0;
         }
         if (status.state() != SourceStatus.State.RUNNING) {
             status = new SourceStatus(id, SourceStatus.State.RUNNING, "", 0, Instant.now());
         }
+        return truncated;
     }
 
     private void degraded(String reason) {
