@@ -176,6 +176,11 @@ class TelemetryTest {
         assertThat(text.lines().filter(l -> l.startsWith("eyes_alerts_total{"))).containsExactly(
                 "eyes_alerts_total{status=\"other\"} 500.0");
         assertThat(value(text, "eyes_ai_attempts_total", "backend=\"other\"")).isEqualTo(500);
+        // failure kinds are a fixed set, named like the analysis stage's own
+        assertThat(AiFailureKind.of("RATE_LIMITED")).isEqualTo(AiFailureKind.RATE_LIMITED);
+        assertThat(AiFailureKind.of("rejected").wireName()).isEqualTo("rejected");
+        assertThat(AiFailureKind.of("Connection reset by peer")).isEqualTo(AiFailureKind.OTHER);
+        assertThat(AiFailureKind.of(null)).isEqualTo(AiFailureKind.OTHER);
     }
 
     @Test
