@@ -51,3 +51,9 @@ eyes_maven_opts() {
     esac
   fi
 }
+
+eyes_java_version() {
+  # prints the JDK's version (e.g. 25.0.3) from $1/release, without starting a JVM; nothing when unknown
+  [ -r "$1/release" ] || return 0
+  sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$1/release" | head -n 1
+}

@@ -90,6 +90,10 @@ public final class AlertManager implements InsightSink, AutoCloseable {
     @FunctionalInterface
     public interface Listener {
         void changed(long candidateId, AlertStatus status, String reason);
+
+        /** One notifier's delivery of one alert ended (after its own retries), delivered or not. */
+        default void delivery(String notifier, boolean delivered) {
+        }
     }
 
     private sealed interface Msg permits Analyzed, NotifierDone, Stop {
@@ -624,6 +628,13 @@ public final class AlertManager implements InsightSink, AutoCloseable {
         InFlight fl = inFlight.get(d.alertId());
         boolean ok = d.attempts().stream().anyMatch(DeliveryAttempt::delivered);
         String lastError = d.attempts().getLast().error();
+        for (Listener l : listeners) {
+            try {
+                l.delivery(d.notifier(), ok);
+            } catch (RuntimeException e) {
+                LOG.warn("alerts: a delivery listener failed: {}", e.toString());
+            }
+        }
         if (fl == null) {
             record(d, null, null, null);
             return;

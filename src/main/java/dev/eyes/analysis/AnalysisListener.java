@@ -29,4 +29,20 @@ public interface AnalysisListener {
     /** The candidate was not analysed after all: it no longer exists or is no longer pending. */
     default void skipped(long candidateId, String why) {
     }
+
+    /**
+     * One request to the backend ended (for the meters): from sending it to the end of the answer, or to the
+     * failure.
+     *
+     * @param failureKind null when the answer was a usable insight, else the lower-case
+     *                    {@link AnalysisException.Kind} ({@code timeout}, {@code transport} …)
+     * @param redactions  secrets redacted from what was sent
+     */
+    default void attemptEnded(long candidateId, String backend, long latencyNanos, String failureKind,
+                              int redactions) {
+    }
+
+    /** A candidate waiting for its retry was dropped because the retry queue was full (it is now failed). */
+    default void retryDropped(long candidateId) {
+    }
 }

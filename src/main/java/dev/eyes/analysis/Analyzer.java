@@ -363,18 +363,18 @@ public final class Analyzer {
             safely(() -> l.started(id, attempt, backend.name(), backend.model()));
         }
         long sent = System.nanoTime();
-        Reply reply = exchange(r, request);
-        long received = System.nanoTime();
+        Reply reply;
+        long received;
         Insight parsed;
         try {
-            parsed = parser.parse(reply.text());
+            reply = exchange(r, request);
+            received = System.nanoTime();
+            parsed = parse(reply);
         } catch (AnalysisException e) {
-            if (reply.cutAtLimit()) {
-                throw AnalysisException.invalid(e.getMessage().replaceFirst("^Invalid response format: ", "")
-                        + " (the model stopped at ai.max_response_tokens)");
-            }
+            attemptEnded(id, System.nanoTime() - sent, e.kind(), redactions);
             throw e;
         }
+        attemptEnded(id, received - sent, null, redactions);
         Insight insight = sanitizer.sanitize(parsed, trigger.expectedSeverity());
         AnalysisMetadata meta = new AnalysisMetadata(backend.name(), backend.model(), (received - sent) / 1_000_000,
                 attempt, redactions);
@@ -405,6 +405,25 @@ public final class Analyzer {
             sink.accept(result);
         } catch (RuntimeException e) {
             LOG.error("analysis: handing candidate {} to the alert stage failed: {}", id, e.toString());
+        }
+    }
+
+    private Insight parse(Reply reply) throws AnalysisException {
+        try {
+            return parser.parse(reply.text());
+        } catch (AnalysisException e) {
+            if (reply.cutAtLimit()) {
+                throw AnalysisException.invalid(e.getMessage().replaceFirst("^Invalid response format: ", "")
+                        + " (the model stopped at ai.max_response_tokens)");
+            }
+            throw e;
+        }
+    }
+
+    private void attemptEnded(long id, long latencyNanos, Kind failure, int redactions) {
+        String kind = failure == null ? null : failure.name().toLowerCase(java.util.Locale.ROOT);
+        for (AnalysisListener l : listeners) {
+            safely(() -> l.attemptEnded(id, backend.name(), latencyNanos, kind, redactions));
         }
     }
 
@@ -483,6 +502,10 @@ public final class Analyzer {
                 lock.unlock();
             }
             if (evicted != null) {
+                long dropped = evicted.id;
+                for (AnalysisListener l : listeners) {
+                    safely(() -> l.retryDropped(dropped));
+                }
                 fail(evicted, evicted.attempts, "Analysis retry queue full (ai.retry_queue_size = "
                         + settings.retryQueueSize() + "); it was the oldest waiting");
             }

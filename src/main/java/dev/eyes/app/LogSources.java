@@ -9,6 +9,7 @@ import dev.eyes.source.Source;
 import dev.eyes.source.journald.JournaldSource;
 import dev.eyes.source.oslog.OsLogSource;
 import dev.eyes.source.syslog.FileTailSource;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -16,22 +17,43 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
-/** Builds the log sources the configuration asks for on this platform, and says why any cannot run. */
+/** Plans the log sources the configuration asks for on this platform, and says why any cannot run. */
 final class LogSources {
-    static final Duration FILE_POLL = Duration.ofMillis(500);
+    /** Tailed files wake on inotify; this is only the fallback look (a watch can miss some rotation schemes). */
+    static final Duration FILE_POLL = Duration.ofSeconds(5);
+
+    /**
+     * One log source to run.
+     *
+     * @param id       its name and checkpoint id ({@code journald}, {@code oslog}, {@code file:/var/log/syslog})
+     * @param settings everything it is built from: equal settings mean a reload can leave it running
+     * @param location where it reads: a saved position carries over to a rebuilt source only for the same location
+     * @param create   builds it, resuming at the given position (null: its first-start rule)
+     */
+    record Spec(String id, Object settings, Object location, Function<String, Source> create) {
+    }
+
+    /** A configured source that cannot run here, and why. */
+    record Unavailable(String name, String reason) {
+        @Override
+        public String toString() {
+            return name + ": " + reason;
+        }
+    }
 
     /** The sources that can run, and a reason for each configured one that cannot. */
-    record Plan(List<Source> sources, List<String> unavailable) {
+    record Plan(List<Spec> specs, List<Unavailable> unavailable) {
     }
 
     private LogSources() {
     }
 
-    static Plan build(EyesConfig config, Platform platform, Map<String, String> checkpoints, RestartPolicy policy) {
+    static Plan plan(EyesConfig config, Platform platform, RestartPolicy policy) {
         LoggingConfig logging = config.logging();
-        List<Source> sources = new ArrayList<>();
-        List<String> unavailable = new ArrayList<>();
+        List<Spec> specs = new ArrayList<>();
+        List<Unavailable> unavailable = new ArrayList<>();
         Set<String> wanted = new LinkedHashSet<>();
         for (String s : logging.sources()) {
             switch (s) {
@@ -41,7 +63,8 @@ final class LogSources {
                     } else if (platform == Platform.MACOS) {
                         wanted.add("oslog");
                     } else {
-                        unavailable.add("no system log source is known for " + System.getProperty("os.name"));
+                        unavailable.add(new Unavailable("system log",
+                                "no system log source is known for " + System.getProperty("os.name")));
                     }
                 }
                 case "none" -> {
@@ -52,27 +75,32 @@ final class LogSources {
         for (String s : wanted) {
             switch (s) {
                 case "journald" -> {
-                    Optional<java.nio.file.Path> journalctl = Platform.which("journalctl");
+                    Optional<Path> journalctl = Platform.which("journalctl");
                     if (journalctl.isEmpty()) {
-                        unavailable.add("journald: journalctl was not found on PATH");
+                        unavailable.add(new Unavailable(JournaldSource.ID, "journalctl was not found on PATH"));
                     } else {
-                        sources.add(new JournaldSource(journalctl.get().toString(), logging.journaldPriority(),
-                                logging.journaldDirectory(), logging.journaldNamespace(),
-                                checkpoints.get(JournaldSource.ID), policy));
+                        String bin = journalctl.get().toString();
+                        String priority = logging.journaldPriority();
+                        String dir = logging.journaldDirectory();
+                        String ns = logging.journaldNamespace();
+                        specs.add(new Spec(JournaldSource.ID, List.of(bin, priority, dir, ns), List.of(dir, ns),
+                                cursor -> new JournaldSource(bin, priority, dir, ns, cursor, policy)));
                     }
                 }
                 case "oslog" -> {
-                    Optional<java.nio.file.Path> log = platform == Platform.MACOS ? Platform.which("log")
-                            : Optional.empty();
+                    Optional<Path> log = platform == Platform.MACOS ? Platform.which("log") : Optional.empty();
                     if (platform != Platform.MACOS) {
-                        unavailable.add("oslog: the unified log exists only on macOS");
+                        unavailable.add(new Unavailable(OsLogSource.ID, "the unified log exists only on macOS"));
                     } else if (log.isEmpty()) {
-                        unavailable.add("oslog: the log command was not found on PATH");
+                        unavailable.add(new Unavailable(OsLogSource.ID, "the log command was not found on PATH"));
                     } else {
-                        sources.add(new OsLogSource(log.get().toString(), logging.predicate(), policy));
+                        String bin = log.get().toString();
+                        String predicate = logging.predicate();
+                        specs.add(new Spec(OsLogSource.ID, List.of(bin, predicate), List.of(),
+                                ignored -> new OsLogSource(bin, predicate, policy)));
                     }
                 }
-                default -> unavailable.add(s + ": unknown source");
+                default -> unavailable.add(new Unavailable(s, "unknown source"));
             }
         }
         for (LoggingConfig.FileSource f : logging.files()) {
@@ -80,12 +108,25 @@ final class LogSources {
             try {
                 format = LogFormat.parse(f.format());
             } catch (IllegalArgumentException e) {
-                unavailable.add(f.path() + ": " + e.getMessage());
+                unavailable.add(new Unavailable(FileTailSource.idFor(f.path()), e.getMessage()));
                 continue;
             }
-            sources.add(new FileTailSource(f.path(), format, logging, checkpoints.get(FileTailSource.idFor(f.path())),
-                    FILE_POLL));
+            String id = FileTailSource.idFor(f.path());
+            // the error keywords shape how syslog and plain lines are read
+            Object settings = List.of(format, format == LogFormat.SYSLOG || format == LogFormat.PLAIN
+                    ? logging.errorKeywords() : List.of());
+            specs.add(new Spec(id, settings, id,
+                    position -> new FileTailSource(f.path(), format, logging, position, FILE_POLL)));
         }
-        return new Plan(sources, unavailable);
+        return new Plan(specs, unavailable);
+    }
+
+    /** The sources themselves, resuming at the saved positions (for tests and simple callers). */
+    static List<Source> build(Plan plan, Map<String, String> positions) {
+        List<Source> out = new ArrayList<>();
+        for (Spec s : plan.specs()) {
+            out.add(s.create().apply(positions.get(s.id())));
+        }
+        return out;
     }
 }

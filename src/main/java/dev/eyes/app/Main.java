@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "eyes", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Eyes watches this machine and tells you, in plain words, what is going wrong and why.",
         subcommands = {RunCommand.class, ReplayCommand.class, AnalyzeCommand.class, SampleCommand.class,
-            ParseCommand.class, McpCommand.class, ConfigCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+            ParseCommand.class, McpCommand.class, ConfigCommand.class, ServiceCommand.class, VersionCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 
     @Override

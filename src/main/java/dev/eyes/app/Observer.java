@@ -1,6 +1,5 @@
 package dev.eyes.app;
 
-import com.sun.net.httpserver.HttpHandler;
 import dev.eyes.alert.AlertManager;
 import dev.eyes.alert.notify.Notifiers;
 import dev.eyes.analysis.Analyzer;
@@ -8,62 +7,108 @@ import dev.eyes.analysis.BackendHealth;
 import dev.eyes.analysis.InsightSink;
 import dev.eyes.analysis.Scheduler;
 import dev.eyes.config.BindAddress;
+import dev.eyes.config.ConfigException;
+import dev.eyes.config.ConfigLoader;
 import dev.eyes.config.EyesConfig;
+import dev.eyes.config.MetricsConfig;
+import dev.eyes.config.SelfMonitoringConfig;
 import dev.eyes.config.WebConfig;
 import dev.eyes.pipeline.CheckpointTracker;
 import dev.eyes.pipeline.EventLoop;
 import dev.eyes.pipeline.EventProcessor;
 import dev.eyes.pipeline.RecentBuffers;
-import dev.eyes.rule.TriggerEngine;
 import dev.eyes.rule.Trigger;
+import dev.eyes.rule.TriggerEngine;
+import dev.eyes.selfmon.AdaptiveSampling;
+import dev.eyes.selfmon.Health;
+import dev.eyes.selfmon.MetricsServer;
+import dev.eyes.selfmon.Observed;
+import dev.eyes.selfmon.ProcessStats;
+import dev.eyes.selfmon.SelfMonitor;
+import dev.eyes.selfmon.Telemetry;
+import dev.eyes.source.DecodeCounters;
 import dev.eyes.source.Platform;
 import dev.eyes.source.RestartPolicy;
 import dev.eyes.source.Source;
+import dev.eyes.source.SourceStatus;
+import dev.eyes.source.metrics.HostCollector;
 import dev.eyes.store.AlertLedger;
 import dev.eyes.store.AnalysisStatus;
 import dev.eyes.store.AssessmentStore;
 import dev.eyes.store.CandidateStore;
 import dev.eyes.store.Database;
 import dev.eyes.store.Grouping;
+import dev.eyes.store.HeartbeatStore;
 import dev.eyes.store.Recorder;
 import dev.eyes.store.StoreException;
 import dev.eyes.store.SqliteAlertStore;
 import dev.eyes.store.StoredCandidate;
-import dev.eyes.web.HealthSource;
+import dev.eyes.selfmon.MetricsHandler;
 import dev.eyes.web.LiveAnalyses;
 import dev.eyes.web.MetricSeries;
 import dev.eyes.web.WebServer;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Wires and runs everything {@code eyes run} does: sources → event loop (buffers, rules) → recorder (SQLite) →
- * analysis → alerts (the {@link AlertManager}), and the dashboard ({@link WebServer}) beside them. Starts in
- * data-flow order from the back (store first, then the dashboard, sources last) and stops in the opposite order,
- * so nothing is handed to a component that has already stopped; the dashboard stops first, so no change made
- * from it lands in the middle of the shutdown.
+ * analysis → alerts (the {@link AlertManager}), the dashboard ({@link WebServer}) and self-monitoring beside
+ * them. Starts in data-flow order from the back (store first, then the dashboard, sources last) and stops in the
+ * opposite order, so nothing is handed to a component that has already stopped; the dashboard stops first, so no
+ * change made from it lands in the middle of the shutdown.
+ *
+ * <p>{@link #reload} applies a new configuration while running (SIGHUP), without losing buffered state: the new
+ * rule set and {@code [buffer]} are handed to the event loop as a task (so they change between two events, on the
+ * thread that owns them); only sources whose settings changed are restarted, after the loop has processed what
+ * they read, and they resume at the position the loop reached (journald cursor, file offset).
  */
 public final class Observer {
     private static final Logger LOG = LoggerFactory.getLogger(Observer.class);
     static final String ANALYSIS_DISABLED = "Automatic AI analysis is disabled; use Analyze now to run it manually";
+    private static final Duration TASK_TIMEOUT = Duration.ofSeconds(30);
 
     /** Command-line choices that are not configuration. */
     public record Options(boolean enableNotifications) {
     }
 
-    private final EyesConfig config;
+    /** A source that runs, what it was built from, and its kind ({@code log}, {@code metrics}, {@code disk}). */
+    private record Running(String id, String kind, Object settings, Object location, Source source) {
+    }
+
     private final Options options;
     private final Platform platform;
     private final RestartPolicy restartPolicy;
+    private final Telemetry telemetry;
+    private final Object lifecycle = new Object();
+    private final List<Consumer<EyesConfig>> reloadListeners = new CopyOnWriteArrayList<>();
+    /** Counters of sources replaced or removed by a reload: name → {restarts, skipped}; parser → {read, skipped}. */
+    private final Map<String, long[]> retiredBySource = new ConcurrentHashMap<>();
+    private final Map<String, long[]> retiredByParser = new ConcurrentHashMap<>();
+    private volatile EyesConfig config;
+    private volatile List<Running> running = List.of();
+    private volatile List<Health.SourceHealth> logUnavailable = List.of();
+    private volatile List<Health.SourceHealth> resourceUnavailable = List.of();
+    /** Samplers that were planned but failed to start. */
+    private volatile List<Health.SourceHealth> resourceFailed = List.of();
+    private Map<String, String> savedPositions = Map.of();
     private Database database;
     private CandidateStore candidates;
     private AssessmentStore assessments;
@@ -74,27 +119,33 @@ public final class Observer {
     private volatile InsightSink extraSink = InsightSink.NONE;
     private Recorder recorder;
     private EventLoop loop;
-    /** Read by the dashboard's health while it is being filled: copy-on-write. */
-    private volatile List<Source> sources = List.of();
-    private final List<String> unavailableSources = new CopyOnWriteArrayList<>();
     private BackendHealth backendHealth;
-    private HttpHandler metricsHandler;
-    private HealthSource healthSource;
     private SqliteAlertStore webStore;
     private WebServer web;
     private DashboardEvents dashboard;
     private MetricSeries series;
-    private HealthSource activeHealth;
+    private SelfMonitor selfMonitor;
+    private AdaptiveSampling sampling;
+    private MetricsServer metricsServer;
+    private boolean stopping;
 
     public Observer(EyesConfig config, Options options, Platform platform, RestartPolicy restartPolicy) {
         this.config = config;
         this.options = options;
         this.platform = platform;
         this.restartPolicy = restartPolicy;
+        this.telemetry = new Telemetry(Version.current(), ProcessStats.forThisProcess(), System::nanoTime);
     }
 
-    /** Opens the store, restores checkpoints and cooldowns, starts the writer, the loop and the sources. */
+    /** Opens the store, restores checkpoints and cooldowns, starts the writer, the loop, the sources and self-monitoring. */
     public void start() {
+        synchronized (lifecycle) {
+            start0();
+        }
+    }
+
+    private void start0() {
+        EyesConfig config = this.config;
         try {
             database = Database.open(config.storage().databasePath());
         } catch (StoreException e) {
@@ -102,21 +153,17 @@ public final class Observer {
         }
         candidates = new CandidateStore(database,
                 new Grouping(Duration.ofHours(config.alerts().groupWindowHours())));
-        Map<String, String> checkpoints;
-        Map<String, java.time.Instant> cooldowns;
+        Map<String, Instant> cooldowns;
         try {
-            checkpoints = candidates.loadCheckpoints();
+            savedPositions = Map.copyOf(candidates.loadCheckpoints());
             cooldowns = candidates.loadCooldowns();
         } catch (SQLException e) {
             throw new UserError("cannot read the database " + database.path() + ": " + e.getMessage());
         }
-        LogSources.Plan plan = LogSources.build(config, platform, checkpoints, restartPolicy);
-        plan.unavailable().forEach(reason -> LOG.warn("log source unavailable: {}", reason));
-        unavailableSources.addAll(plan.unavailable());
-        if (plan.sources().isEmpty()) {
-            throw new UserError("no log source can start"
-                    + (plan.unavailable().isEmpty() ? " (logging.sources is \"none\" and no [[logging.files]] are set)"
-                    : ": " + String.join("; ", plan.unavailable())));
+        LogSources.Plan plan = LogSources.plan(config, platform, restartPolicy);
+        plan.unavailable().forEach(u -> LOG.warn("log source unavailable: {}", u));
+        if (plan.specs().isEmpty()) {
+            throw new UserError(noLogSource(plan));
         }
         assessments = new AssessmentStore(database);
         alertStore = new SqliteAlertStore(database);
@@ -139,6 +186,7 @@ public final class Observer {
         });
         backendHealth = new BackendHealth(analyzer.backend(), timers);
         analyzer.addListener(backendHealth);
+        startSelfMonitoring(config);
         if (config.web().enabled()) {
             startWeb();
         }
@@ -146,9 +194,20 @@ public final class Observer {
         analyzer.start(true, true, false);
         backendHealth.start();
         recorder = new Recorder(candidates, 10_000, this::onStored);
+        recorder.setWriteListener(telemetry::storeWrite);
         RecentBuffers buffers = new RecentBuffers(config.buffer());
-        TriggerEngine engine = new TriggerEngine(TriggerEngine.rulesFor(config), TriggerEngine.cooldownsFor(config),
-                buffers, TriggerEngine.listener(this::onTrigger));
+        TriggerEngine engine = TriggerEngine.of(TriggerEngine.definitionsFor(config), TriggerEngine.cooldownsFor(config),
+                buffers, new TriggerEngine.Listener() {
+                    @Override
+                    public void onTrigger(Trigger trigger) {
+                        Observer.this.onTrigger(trigger);
+                    }
+
+                    @Override
+                    public void onSuppressed(String rule, String source) {
+                        telemetry.ruleSuppressed(rule);
+                    }
+                });
         engine.restoreCooldowns(cooldowns);
         Recorder writer = recorder;
         CheckpointTracker tracker = new CheckpointTracker(config.storage().checkpointBatch(),
@@ -157,27 +216,139 @@ public final class Observer {
         loop = new EventLoop(new EventProcessor(buffers, engine, tracker, series), 8192, 256);
         recorder.start();
         loop.start();
-        sources = new CopyOnWriteArrayList<>(plan.sources());
-        for (Source s : sources) {
-            s.start(loop);
-            LOG.info("following {}", s.name());
+        List<Running> started = new ArrayList<>();
+        for (LogSources.Spec spec : plan.specs()) {
+            Running r = startLog(spec, savedPositions.get(spec.id()));
+            started.add(r);
+            LOG.info("following {}", r.id());
         }
         MetricSources.Plan resources = MetricSources.build(config, platform, restartPolicy);
         resources.unavailable().forEach(reason -> LOG.warn("resource source unavailable: {}", reason));
-        unavailableSources.addAll(resources.unavailable());
-        for (Source s : resources.sources()) {
+        started.addAll(startResources(resources, config.metrics()));
+        running = List.copyOf(started);
+        logUnavailable = logUnavailable(plan);
+        resourceUnavailable = resourceUnavailable(resources);
+
+        startMetricsServer(config);
+        selfMonitor.start();
+        LOG.info("Eyes {} is watching {} (database {}, {} rule(s))", Version.current(), platform.display(),
+                database.path(), engine.rules().size());
+    }
+
+    /**
+     * Meters and the health model, before the dashboard (which shows them) and the stages they watch start; the
+     * self-checks and heartbeats begin once everything runs.
+     */
+    private void startSelfMonitoring(EyesConfig config) {
+        SelfMonitoringConfig sm = config.selfMonitoring();
+        sampling = new AdaptiveSampling(Duration.ofSeconds(config.metrics().intervalSeconds()),
+                sm.maxIntervalSeconds(), sm.slowdownFactor(), sm.recoveryFactor(), this::applyInterval);
+        HeartbeatStore heartbeats = new HeartbeatStore(database);
+        selfMonitor = new SelfMonitor(settings(sm), telemetry, sampling, heartbeats::write, Version.current(),
+                Clock.systemUTC(), System::nanoTime);
+        telemetry.bind(new View());
+        selfMonitor.setAiHealth(ObserverHealth.ai(this::config, backendHealth, analyzer));
+        selfMonitor.setAlertHealth(ObserverHealth.alerts(this::config, alerts));
+        analyzer.addListener(StageMeters.ai(telemetry.ai()));
+        Analyzer a = analyzer;
+        telemetry.ai().bindQueues(() -> a.stats().ready(), () -> a.stats().running(), () -> a.stats().retrying());
+        alerts.addListener(StageMeters.alerts(telemetry.alerts()));
+        AlertManager al = alerts;
+        telemetry.alerts().bindQueue(() -> al.stats().queued(), config.alerts().queueSize());
+    }
+
+    private static String noLogSource(LogSources.Plan plan) {
+        return "no log source can start" + (plan.unavailable().isEmpty()
+                ? " (logging.sources is \"none\" and no [[logging.files]] are set)"
+                : ": " + String.join("; ", plan.unavailable().stream().map(Object::toString).toList()));
+    }
+
+    private Running startLog(LogSources.Spec spec, String position) {
+        Source s = spec.create().apply(position);
+        s.start(new CountingSink(loop, telemetry.ingestCounter(spec.id(), "log")));
+        return new Running(spec.id(), "log", spec.settings(), spec.location(), s);
+    }
+
+    private List<Running> startResources(MetricSources.Plan plan, MetricsConfig metrics) {
+        List<Running> out = new ArrayList<>();
+        List<Health.SourceHealth> failed = new ArrayList<>();
+        Object settings = resourceSettings(metrics);
+        for (HostCollector s : plan.sources()) {
+            String kind = s.name().equals("disk") ? "disk" : "metrics";
             try {
-                s.start(loop);
-                sources.add(s);
-                LOG.info("sampling {} every {} s", s.name(), config.metrics().intervalSeconds());
+                s.start(new CountingSink(loop, telemetry.ingestCounter(s.name(), kind)));
+                out.add(new Running(s.name(), kind, settings, null, s));
+                LOG.info("sampling {} every {} s", s.name(), s.interval().toMillis() / 1000.0);
             } catch (RuntimeException e) {
                 // a resource collector never stops the observer
                 LOG.warn("{}: cannot start ({}); going on without it", s.name(), e.toString());
-                unavailableSources.add(s.name() + ": cannot start (" + e.getMessage() + ")");
+                failed.add(new Health.SourceHealth(s.name(), kind, null, "unavailable",
+                        "cannot start: " + e.getMessage(), 0, Instant.now(), 0, 0));
             }
         }
-        LOG.info("Eyes {} is watching {} (database {}, {} rule(s))", Version.current(), platform.display(),
-                database.path(), engine.rules().size());
+        resourceFailed = List.copyOf(failed);
+        return out;
+    }
+
+    /** What the samplers are built from, the interval aside (that one changes without a restart). */
+    private static Object resourceSettings(MetricsConfig m) {
+        return new MetricsConfig(1, m.enabled(), m.diskEnabled(), m.pressureWarningPercent(),
+                m.pressureCriticalPercent(), m.diskExclude(), m.topProcesses());
+    }
+
+    private static List<Health.SourceHealth> logUnavailable(LogSources.Plan logs) {
+        List<Health.SourceHealth> out = new ArrayList<>();
+        Instant now = Instant.now();
+        for (LogSources.Unavailable u : logs.unavailable()) {
+            out.add(new Health.SourceHealth(u.name(), "log", null, "unavailable", u.reason(), 0, now, 0, 0));
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<Health.SourceHealth> resourceUnavailable(MetricSources.Plan resources) {
+        List<Health.SourceHealth> out = new ArrayList<>();
+        Instant now = Instant.now();
+        for (String reason : resources.unavailable()) {
+            int colon = reason.indexOf(": ");
+            out.add(new Health.SourceHealth(colon > 0 ? reason.substring(0, colon) : "metrics", "metrics", null,
+                    "unavailable", colon > 0 ? reason.substring(colon + 2) : reason, 0, now, 0, 0));
+        }
+        return List.copyOf(out);
+    }
+
+    private void startMetricsServer(EyesConfig config) {
+        String address = config.selfMonitoring().metricsBindAddress();
+        if (address.isBlank()) {
+            return;
+        }
+        dev.eyes.config.BindAddress a;
+        try {
+            a = ConfigLoader.checkMetricsBind(address, config.web(), "the metrics address");
+        } catch (ConfigException e) {
+            throw new UserError(e.getMessage());
+        }
+        try {
+            metricsServer = MetricsServer.start(telemetry, a.host(), a.port(),
+                    a.isLoopback() ? null : config.web().token(), a.isLoopback());
+        } catch (IOException | RuntimeException e) {
+            throw new UserError("cannot serve /metrics on " + a + ": " + e.getMessage());
+        }
+    }
+
+    static SelfMonitor.Settings settings(SelfMonitoringConfig s) {
+        return new SelfMonitor.Settings(s.enabled(), Duration.ofSeconds(s.intervalSeconds()), s.memoryWarningMb(),
+                s.latencyWarningMillis(), s.notificationSuccessWarningPercent(), s.pressureMemoryMb(),
+                s.pressureLatencyMillis(), s.pressureEventsPerMinute(), s.adaptiveSampling(), s.slowdownFactor(),
+                s.recoveryFactor(), s.maxIntervalSeconds());
+    }
+
+    /** Adaptive sampling's new interval, for every metrics and disk sampler. */
+    private void applyInterval(Duration interval) {
+        for (Running r : running) {
+            if (r.source() instanceof HostCollector h) {
+                h.setInterval(interval);
+            }
+        }
     }
 
     /** The dashboard: its own store connections, the chart history, live events; refuses to start off loopback
@@ -192,15 +363,12 @@ public final class Observer {
         }
         series = new MetricSeries(Duration.ofHours(1), Duration.ofSeconds(config.metrics().intervalSeconds()));
         webStore = new SqliteAlertStore(database);
-        HealthSource health = healthSource != null ? healthSource : new ObserverHealth(config, this::sources,
-                unavailableSources, backendHealth, analyzer, alerts, this::recorder, this::loop,
-                database.path().toString());
-        activeHealth = health;
         SqliteAlertStore changes = webStore;
         try {
+            // /metrics on the dashboard: its own token and Host checks apply, as to every route
             web = new WebServer(bind, wc.token(), wc.allowedHosts(), new WebServer.Parts(webStore,
-                    new InProcessAnalysis(assessments, analyzer), health, series, new LiveAnalyses(), metricsHandler,
-                    changes::changeMark));
+                    new InProcessAnalysis(assessments, analyzer), ObserverHealth.dashboard(selfMonitor), series,
+                    new LiveAnalyses(), new MetricsHandler(telemetry, null, false), changes::changeMark));
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
@@ -218,6 +386,7 @@ public final class Observer {
     }
 
     private void onTrigger(Trigger t) {
+        telemetry.ruleTriggered(t.rule());
         LOG.info("trigger: {} {} ({}): {}", t.rule(), t.source() == null ? "system-wide" : t.source(),
                 t.expectedSeverity().wireName(), t.reason());
         boolean automatic = config.ai().automaticAnalysis();
@@ -249,16 +418,250 @@ public final class Observer {
         this.extraSink = sink == null ? InsightSink.NONE : sink;
     }
 
+    /**
+     * Called with the new configuration after each successful {@link #reload}, on the reloading thread. Later
+     * stages register here (issue 4: {@code observer.onReload(c -> analyzer.reconfigure(c.ai()))}; issue 5 the
+     * notifiers and {@code [alerts]}).
+     */
+    public void onReload(Consumer<EyesConfig> listener) {
+        reloadListeners.add(listener);
+    }
+
+    /**
+     * Applies {@code next} while running. Rejected as a whole ({@link UserError}, nothing changed) when it cannot
+     * work: no log source could start, or the {@code /metrics} address is refused. Settings that need a restart
+     * ({@code [storage]}, {@code [web]}) keep their running values and are named in the log.
+     *
+     * @return a one-line summary of what changed
+     */
+    public String reload(EyesConfig next) throws InterruptedException {
+        synchronized (lifecycle) {
+            if (stopping || loop == null) {
+                throw new UserError("the observer is not running");
+            }
+            return reload0(next);
+        }
+    }
+
+    private String reload0(EyesConfig requested) throws InterruptedException {
+        EyesConfig old = config;
+        List<String> restartNeeded = new ArrayList<>();
+        EyesConfig next = requested;
+        if (!next.storage().equals(old.storage())) {
+            restartNeeded.add(next.storage().databasePath().equals(old.storage().databasePath())
+                    ? "[storage]" : "storage.database_path");
+            next = next.withStorage(old.storage());
+        }
+        if (!next.web().equals(old.web())) {
+            restartNeeded.add("[web]");
+            next = next.withWeb(old.web());
+        }
+        // everything that can refuse the new configuration is checked before anything changes
+        LogSources.Plan logPlan = LogSources.plan(next, platform, restartPolicy);
+        if (logPlan.specs().isEmpty()) {
+            throw new UserError(noLogSource(logPlan));
+        }
+        String bind = next.selfMonitoring().metricsBindAddress();
+        boolean bindChanged = !bind.equals(old.selfMonitoring().metricsBindAddress());
+        if (bindChanged) {
+            try {
+                ConfigLoader.checkMetricsBind(bind, next.web(), "self_monitoring.metrics_bind_address");
+            } catch (ConfigException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+        List<String> changes = new ArrayList<>();
+
+        // rules, cooldown and buffers: on the loop thread, between two events
+        EyesConfig applied = next;
+        TriggerEngine.Reconfigured rules = await(loop.submit(() -> loop.processor().reconfigure(applied.buffer(),
+                TriggerEngine.definitionsFor(applied), TriggerEngine.cooldownFor(applied))), "applying the rules");
+        if (rules.rulesChanged()) {
+            changes.add("rules " + describe(rules));
+        }
+        if (rules.cooldownChanged()) {
+            changes.add("cooldown " + next.triggers().cooldownSeconds() + " s");
+        }
+        if (!next.buffer().equals(old.buffer())) {
+            changes.add("buffers resized");
+        }
+
+        // log sources: only the ones whose settings changed
+        Map<String, Running> current = new LinkedHashMap<>();
+        List<Running> resourcesNow = new ArrayList<>();
+        for (Running r : running) {
+            if (r.kind().equals("log")) {
+                current.put(r.id(), r);
+            } else {
+                resourcesNow.add(r);
+            }
+        }
+        List<LogSources.Spec> toStart = new ArrayList<>();
+        List<Running> kept = new ArrayList<>();
+        for (LogSources.Spec spec : logPlan.specs()) {
+            Running r = current.remove(spec.id());
+            if (r != null && Objects.equals(r.settings(), spec.settings())) {
+                kept.add(r);
+            } else {
+                toStart.add(spec);
+                if (r != null) {
+                    current.put(spec.id(), r); // stops below, then starts again with the new settings
+                }
+            }
+        }
+        List<Running> toStop = new ArrayList<>(current.values());
+        stopAll(toStop);
+        Map<String, String> positions = new HashMap<>(savedPositions);
+        if (!toStart.isEmpty()) {
+            positions.putAll(await(loop.submit(() -> loop.processor().latestPositions()), "reading positions"));
+        }
+        List<Running> next0 = new ArrayList<>(kept);
+        for (LogSources.Spec spec : toStart) {
+            Running before = toStop.stream().filter(r -> r.id().equals(spec.id())).findFirst().orElse(null);
+            // a rebuilt source resumes where the loop got to, if it still reads the same place
+            String position = before == null || Objects.equals(before.location(), spec.location())
+                    ? positions.get(spec.id()) : null;
+            Running r = startLog(spec, position);
+            next0.add(r);
+            changes.add((before == null ? "started " : "restarted ") + r.id());
+        }
+        for (Running r : toStop) {
+            if (toStart.stream().noneMatch(s -> s.id().equals(r.id()))) {
+                changes.add("stopped " + r.id());
+            }
+        }
+
+        // resource samplers: a new interval alone is applied in place; anything else restarts them
+        MetricSources.Plan resourcePlan = null;
+        Object resourceSettings = resourceSettings(next.metrics());
+        boolean samplersChanged = !resourceSettings.equals(resourceSettings(old.metrics()));
+        if (samplersChanged) {
+            stopAll(resourcesNow);
+            resourcePlan = MetricSources.build(next, platform, restartPolicy);
+            resourcesNow = startResources(resourcePlan, next.metrics());
+            changes.add("samplers restarted");
+        }
+        next0.addAll(resourcesNow);
+        running = List.copyOf(next0);
+        logUnavailable = logUnavailable(logPlan);
+        if (resourcePlan != null) {
+            resourceUnavailable = resourceUnavailable(resourcePlan);
+        }
+
+        // self-monitoring, and the samplers' interval (the base of adaptive sampling)
+        selfMonitor.reconfigure(settings(next.selfMonitoring()), Duration.ofSeconds(next.metrics().intervalSeconds()));
+        if (samplersChanged) {
+            applyInterval(sampling.current()); // new samplers start at the base; adaptive sampling may be slower
+        }
+        if (next.metrics().intervalSeconds() != old.metrics().intervalSeconds()) {
+            changes.add("sampling every " + next.metrics().intervalSeconds() + " s");
+        }
+        if (!next.selfMonitoring().equals(old.selfMonitoring())) {
+            changes.add("[self_monitoring]");
+        }
+        if (bindChanged) {
+            restartMetricsServer(next);
+            changes.add(bind.isBlank() ? "/metrics server stopped" : "/metrics on " + bind);
+        }
+        config = next;
+        for (Consumer<EyesConfig> l : reloadListeners) {
+            try {
+                l.accept(next);
+            } catch (RuntimeException e) {
+                LOG.error("applying the reloaded configuration failed in part: {}", e.toString());
+            }
+        }
+        String summary = (changes.isEmpty() ? "nothing changed" : String.join("; ", changes))
+                + (restartNeeded.isEmpty() ? "" : "; needs a restart to change: " + String.join(", ", restartNeeded));
+        return summary;
+    }
+
+    private void restartMetricsServer(EyesConfig next) {
+        if (metricsServer != null) {
+            metricsServer.close();
+            metricsServer = null;
+        }
+        try {
+            startMetricsServer(next);
+        } catch (UserError e) {
+            LOG.error("{}; /metrics is not served until the next reload or restart", e.getMessage());
+        }
+    }
+
+    private static String describe(TriggerEngine.Reconfigured r) {
+        List<String> parts = new ArrayList<>();
+        if (!r.added().isEmpty()) {
+            parts.add("added " + String.join(", ", r.added()));
+        }
+        if (!r.changed().isEmpty()) {
+            parts.add("changed " + String.join(", ", r.changed()));
+        }
+        if (!r.removed().isEmpty()) {
+            parts.add("removed " + String.join(", ", r.removed()));
+        }
+        return String.join(", ", parts);
+    }
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> f, String what) throws InterruptedException {
+        try {
+            return f.get(TASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new UserError(what + " failed: " + e.getCause());
+        } catch (TimeoutException e) {
+            throw new UserError(what + " timed out: the event loop did not get to it within "
+                    + TASK_TIMEOUT.toSeconds() + " s");
+        }
+    }
+
+    /** Stops sources in parallel, keeping their counters for the monotonic totals. */
+    private void stopAll(List<Running> sources) throws InterruptedException {
+        List<Thread> stoppers = new ArrayList<>();
+        for (Running r : sources) {
+            stoppers.add(Thread.ofVirtual().start(r.source()::stop));
+        }
+        for (Thread t : stoppers) {
+            t.join(Duration.ofSeconds(5));
+        }
+        for (Running r : sources) {
+            retire(r);
+        }
+    }
+
+    private void retire(Running r) {
+        long[] s = retiredBySource.computeIfAbsent(r.id(), k -> new long[2]);
+        DecodeCounters c = r.source().decodeCounters();
+        synchronized (s) {
+            s[0] += r.source().status().restarts();
+            s[1] += c == null ? 0 : c.skipped();
+        }
+        if (c != null && r.source().parser() != null) {
+            long[] p = retiredByParser.computeIfAbsent(r.source().parser(), k -> new long[2]);
+            synchronized (p) {
+                p[0] += c.read();
+                p[1] += c.skipped();
+            }
+        }
+    }
+
     /** Stops sources, drains the loop, writes what is pending, within {@code deadline} in all. */
     public void stop(Duration deadline) {
         long end = System.nanoTime() + deadline.toNanos();
+        synchronized (lifecycle) {
+            stopping = true;
+        }
+        if (selfMonitor != null) {
+            selfMonitor.stopping();
+        }
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
         List<Thread> stoppers = new ArrayList<>();
         WebServer w = web;
         if (w != null) {
             stoppers.add(Thread.ofVirtual().start(() -> w.stop(Duration.ofSeconds(1))));
         }
-        for (Source s : sources) {
-            stoppers.add(Thread.ofVirtual().start(s::stop));
+        for (Running r : running) {
+            stoppers.add(Thread.ofVirtual().start(r.source()::stop));
         }
         try {
             for (Thread t : stoppers) {
@@ -296,6 +699,9 @@ public final class Observer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (selfMonitor != null) {
+            selfMonitor.stop(); // the last heartbeat says "stopped"
+        }
         LOG.info("Eyes stopped");
     }
 
@@ -304,8 +710,74 @@ public final class Observer {
         return Duration.ofNanos(Math.max(1_000_000, (long) (left * share)));
     }
 
+    /** What self-monitoring reads; every method is cheap and thread-safe but {@link #candidateCounts()}. */
+    private final class View implements Observed {
+        @Override
+        public List<Health.SourceHealth> sources() {
+            List<Health.SourceHealth> out = new ArrayList<>();
+            for (Running r : running) {
+                SourceStatus st = r.source().status();
+                DecodeCounters c = r.source().decodeCounters();
+                long[] retired = retiredBySource.getOrDefault(r.id(), new long[2]);
+                out.add(new Health.SourceHealth(r.id(), r.kind(), r.source().parser(), st.state().wireName(),
+                        st.reason(), retired[0] + st.restarts(), st.since(), telemetry.ingested(r.id(), r.kind()),
+                        retired[1] + (c == null ? 0 : c.skipped())));
+            }
+            out.addAll(logUnavailable);
+            out.addAll(resourceUnavailable);
+            out.addAll(resourceFailed);
+            return out;
+        }
+
+        @Override
+        public Map<String, ParserCounts> parsers() {
+            Map<String, long[]> sums = new HashMap<>();
+            retiredByParser.forEach((p, v) -> sums.put(p, v.clone()));
+            for (Running r : running) {
+                DecodeCounters c = r.source().decodeCounters();
+                if (c != null && r.source().parser() != null) {
+                    long[] v = sums.computeIfAbsent(r.source().parser(), k -> new long[2]);
+                    v[0] += c.read();
+                    v[1] += c.skipped();
+                }
+            }
+            Map<String, ParserCounts> out = new HashMap<>();
+            sums.forEach((p, v) -> out.put(p, new ParserCounts(v[0], v[1])));
+            return out;
+        }
+
+        @Override
+        public Health.PipelineHealth pipeline() {
+            EventLoop l = loop;
+            return l == null ? null : new Health.PipelineHealth(l.queueDepth(), l.queueCapacity(), l.accepted(),
+                    l.droppedSamples(), l.sampleQueueDepth(), l.sampleQueueCapacity(), l.processed());
+        }
+
+        @Override
+        public Health.StoreHealth store() {
+            Recorder r = recorder;
+            return r == null ? null : new Health.StoreHealth(database.path().toString(), !r.failing(), r.backlog(),
+                    r.storedTriggers(), r.failedWrites(), r.lastError(), r.lastErrorAt(), Map.of());
+        }
+
+        @Override
+        public Map<String, Long> ruleEvaluations() {
+            EventLoop l = loop;
+            return l == null ? Map.of() : l.processor().engine().evaluations();
+        }
+
+        @Override
+        public Map<String, Long> candidateCounts() throws SQLException {
+            return candidates.countByStatus();
+        }
+    }
+
     public List<Source> sources() {
-        return sources;
+        return running.stream().map(Running::source).toList();
+    }
+
+    public EyesConfig config() {
+        return config;
     }
 
     public EventLoop loop() {
@@ -347,23 +819,18 @@ public final class Observer {
         return web;
     }
 
-    /** What the dashboard's health page and banner show (null while the dashboard is off). */
-    public HealthSource health() {
-        return activeHealth;
-    }
-
     /** The AI backend's reachability. */
     public BackendHealth backendHealth() {
         return backendHealth;
     }
 
-    /** Mounts a Prometheus handler at the dashboard's {@code /metrics}; call before {@link #start}. */
-    public void setMetricsHandler(HttpHandler handler) {
-        this.metricsHandler = handler;
+    /** The meters ({@code /metrics}). */
+    public Telemetry telemetry() {
+        return telemetry;
     }
 
-    /** Replaces the dashboard's health model (e.g. self-monitoring's); call before {@link #start}. */
-    public void setHealthSource(HealthSource source) {
-        this.healthSource = source;
+    /** Health snapshots ({@code selfMonitor().health()} is {@code /api/health} and the heartbeat); null before {@link #start}. */
+    public SelfMonitor selfMonitor() {
+        return selfMonitor;
     }
 }

@@ -110,10 +110,35 @@ public final class ConfigLoader {
     }
 
     private static EyesConfig read(TomlTable top, Map<String, String> env) throws ConfigException {
-        return new EyesConfig(logging(top.table("logging")), metrics(top.table("metrics")), buffer(top.table("buffer")),
-                triggers(top.table("triggers")), rules(top.table("rules")), ai(top.table("ai"), env),
-                alerts(top.table("alerts")), storage(top.table("storage")), web(top.table("web")),
-                selfMonitoring(top.table("self_monitoring")));
+        EyesConfig c = new EyesConfig(logging(top.table("logging")), metrics(top.table("metrics")),
+                buffer(top.table("buffer")), triggers(top.table("triggers")), rules(top.table("rules")),
+                ai(top.table("ai"), env), alerts(top.table("alerts")), storage(top.table("storage")),
+                web(top.table("web")), selfMonitoring(top.table("self_monitoring")));
+        checkMetricsBind(c.selfMonitoring().metricsBindAddress(), c.web(), "self_monitoring.metrics_bind_address");
+        return c;
+    }
+
+    /**
+     * The separate {@code /metrics} server binds to loopback unless {@code web.token} is set (then scrapers must send
+     * it as a bearer token). Shared by the config key and {@code eyes run --metrics-bind}.
+     *
+     * @param what how the address was given, for the message (a key or an option)
+     */
+    public static BindAddress checkMetricsBind(String address, WebConfig web, String what) throws ConfigException {
+        if (address == null || address.isBlank()) {
+            return null;
+        }
+        BindAddress a;
+        try {
+            a = BindAddress.parse(address);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(what, what + " " + e.getMessage());
+        }
+        if (!a.isLoopback() && web.token().isBlank()) {
+            throw new ConfigException(what, what + " (" + address + ") is not a loopback address: set web.token,"
+                    + " which scrapers must then send as \"Authorization: Bearer <token>\", or bind to 127.0.0.1");
+        }
+        return a;
     }
 
     private static LoggingConfig logging(TomlTable t) throws ConfigException {
@@ -341,7 +366,8 @@ public final class ConfigLoader {
                 t.bool("adaptive_sampling", d.adaptiveSampling()),
                 t.decimal("slowdown_factor", d.slowdownFactor(), 1.0, 10.0),
                 t.decimal("recovery_factor", d.recoveryFactor(), 0.1, 1.0),
-                t.integer("max_interval_seconds", d.maxIntervalSeconds(), 1, 3600));
+                t.integer("max_interval_seconds", d.maxIntervalSeconds(), 1, 3600),
+                t.string("metrics_bind_address", d.metricsBindAddress()).trim());
     }
 
     private static String httpUrl(TomlTable t, String key, String def) throws ConfigException {

@@ -137,6 +137,7 @@ public final class ConfigWriter {
         kv("slowdown_factor", s.slowdownFactor());
         kv("recovery_factor", s.recoveryFactor());
         kv("max_interval_seconds", s.maxIntervalSeconds());
+        kv("metrics_bind_address", s.metricsBindAddress());
     }
 
     private void section(String name) {

@@ -19,6 +19,10 @@ public record EyesConfig(LoggingConfig logging, MetricsConfig metrics, BufferCon
         return new EyesConfig(logging, metrics, buffer, triggers, rules, ai, alerts, storage, w, selfMonitoring);
     }
 
+    public EyesConfig withSelfMonitoring(SelfMonitoringConfig s) {
+        return new EyesConfig(logging, metrics, buffer, triggers, rules, ai, alerts, storage, web, s);
+    }
+
     public EyesConfig withLogging(LoggingConfig l) {
         return new EyesConfig(l, metrics, buffer, triggers, rules, ai, alerts, storage, web, selfMonitoring);
     }

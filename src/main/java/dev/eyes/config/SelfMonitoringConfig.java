@@ -12,12 +12,21 @@ package dev.eyes.config;
  * @param pressureEventsPerMinute      above this event rate, likewise
  * @param adaptiveSampling             slow the metric interval ×{@code slowdownFactor} under pressure, recover ×{@code recoveryFactor}
  * @param maxIntervalSeconds           the slowest adaptive interval
+ * @param metricsBindAddress           host:port of a separate {@code /metrics} server, "" for none (also
+ *                                     {@code eyes run --metrics-bind}); off loopback it requires {@code web.token}
  */
 public record SelfMonitoringConfig(boolean enabled, int intervalSeconds, long memoryWarningMb, long latencyWarningMillis,
                                    double notificationSuccessWarningPercent, long pressureMemoryMb,
                                    long pressureLatencyMillis, long pressureEventsPerMinute, boolean adaptiveSampling,
-                                   double slowdownFactor, double recoveryFactor, int maxIntervalSeconds) {
+                                   double slowdownFactor, double recoveryFactor, int maxIntervalSeconds,
+                                   String metricsBindAddress) {
     public static SelfMonitoringConfig defaults() {
-        return new SelfMonitoringConfig(true, 60, 500, 30_000, 90.0, 400, 20_000, 1000, true, 1.5, 0.9, 60);
+        return new SelfMonitoringConfig(true, 60, 500, 30_000, 90.0, 400, 20_000, 1000, true, 1.5, 0.9, 60, "");
+    }
+
+    public SelfMonitoringConfig withMetricsBindAddress(String address) {
+        return new SelfMonitoringConfig(enabled, intervalSeconds, memoryWarningMb, latencyWarningMillis,
+                notificationSuccessWarningPercent, pressureMemoryMb, pressureLatencyMillis, pressureEventsPerMinute,
+                adaptiveSampling, slowdownFactor, recoveryFactor, maxIntervalSeconds, address);
     }
 }

@@ -24,6 +24,7 @@ public final class CheckpointTracker {
     private final BooleanSupplier storeHealthy;
     private final Duration maxWait;
     private final Map<String, String> pending = new HashMap<>();
+    private final Map<String, String> latest = new HashMap<>();
     private int unsaved;
     private long firstUnsavedAt;
 
@@ -44,6 +45,7 @@ public final class CheckpointTracker {
     /** Records that everything up to {@code cp} has been processed. */
     public void advance(Checkpoint cp, long nowNanos) {
         pending.put(cp.sourceId(), cp.position());
+        latest.put(cp.sourceId(), cp.position());
         if (unsaved++ == 0) {
             firstUnsavedAt = nowNanos;
         }
@@ -57,6 +59,14 @@ public final class CheckpointTracker {
         if (unsaved > 0 && nowNanos - firstUnsavedAt >= maxDelayNanos) {
             flush();
         }
+    }
+
+    /**
+     * The position after the last event processed, per source, saved or not: where a source restarted while Eyes
+     * runs (a reloaded configuration) resumes.
+     */
+    public Map<String, String> latest() {
+        return Map.copyOf(latest);
     }
 
     public boolean dirty() {

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,11 +23,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventLoop implements EventSink {
     private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
-    private static final Item WAKE = new Item(null, null);
-    private static final Item STOP = new Item(null, null);
+    private static final Item WAKE = new Item(null, null, null);
+    private static final Item STOP = new Item(null, null, null);
     private static final int BATCH = 256;
 
-    private record Item(Event event, Checkpoint checkpoint) {
+    /** An event with its checkpoint, or a task to run on the loop thread in queue order. */
+    private record Item(Event event, Checkpoint checkpoint, Runnable task) {
     }
 
     private final EventProcessor processor;
@@ -33,9 +36,10 @@ public final class EventLoop implements EventSink {
     private final BlockingQueue<Event> samples;
     private final AtomicLong droppedSamples = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong processed = new AtomicLong();
     private volatile boolean accepting = true;
     private volatile RuntimeException failure;
-    private Thread thread;
+    private volatile Thread thread;
 
     public EventLoop(EventProcessor processor, int capacity, int sampleCapacity) {
         this.processor = processor;
@@ -54,7 +58,7 @@ public final class EventLoop implements EventSink {
         if (!accepting) {
             return false;
         }
-        queue.put(new Item(event, checkpoint));
+        queue.put(new Item(event, checkpoint, null));
         accepted.incrementAndGet();
         return true;
     }
@@ -72,6 +76,27 @@ public final class EventLoop implements EventSink {
         queue.offer(WAKE); // if the queue is full the loop is busy and will see the sample anyway
     }
 
+    /**
+     * Runs {@code task} on the loop thread after everything queued before it (events of a source that has just
+     * stopped, say) has been processed: the way to touch loop-owned state (rules, buffers, checkpoints) from
+     * outside. Waits for queue space like a log event. The future fails when the loop has stopped.
+     */
+    public <T> CompletableFuture<T> submit(Callable<T> task) throws InterruptedException {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        if (!accepting || thread == null) {
+            result.completeExceptionally(new IllegalStateException("the event loop is not running"));
+            return result;
+        }
+        queue.put(new Item(null, null, () -> {
+            try {
+                result.complete(task.call());
+            } catch (Exception | LinkageError e) {
+                result.completeExceptionally(e);
+            }
+        }));
+        return result;
+    }
+
     /** Log events waiting in the queue. */
     public int queueDepth() {
         return queue.size();
@@ -79,6 +104,20 @@ public final class EventLoop implements EventSink {
 
     public int queueCapacity() {
         return queue.size() + queue.remainingCapacity();
+    }
+
+    /** Metrics/disk samples waiting. */
+    public int sampleQueueDepth() {
+        return samples.size();
+    }
+
+    public int sampleQueueCapacity() {
+        return samples.size() + samples.remainingCapacity();
+    }
+
+    /** Events (log and samples) the loop has finished with. */
+    public long processed() {
+        return processed.get();
     }
 
     /** Metrics/disk samples dropped because the sample queue was full. */
@@ -129,6 +168,9 @@ public final class EventLoop implements EventSink {
                 for (Item item : batch) {
                     if (item == STOP) {
                         stop = true;
+                    } else if (item.task() != null) {
+                        drainSamples(now); // a task sees every sample handed over before it too
+                        item.task().run();
                     } else if (item != WAKE) {
                         process(item.event(), item.checkpoint(), now);
                     }
@@ -142,6 +184,8 @@ public final class EventLoop implements EventSink {
                     while ((rest = queue.poll()) != null) {
                         if (rest.event() != null) {
                             process(rest.event(), rest.checkpoint(), now);
+                        } else if (rest.task() != null) {
+                            rest.task().run();
                         }
                     }
                     drainSamples(now);
@@ -152,6 +196,13 @@ public final class EventLoop implements EventSink {
             Thread.currentThread().interrupt();
         } finally {
             processor.flushCheckpoints();
+            // tasks queued behind STOP still run (on this thread, in order), so their callers never wait forever
+            Item rest;
+            while ((rest = queue.poll()) != null) {
+                if (rest.task() != null) {
+                    rest.task().run();
+                }
+            }
         }
     }
 
@@ -169,6 +220,7 @@ public final class EventLoop implements EventSink {
                         l.messageType().wireName(), l.process(), l.message());
             }
             processor.process(event, checkpoint, now);
+            processed.lazySet(processed.get() + 1); // single writer
         } catch (RuntimeException e) {
             // a bug in a rule must not stop monitoring: log it once per kind and go on
             if (failure == null || !failure.getClass().equals(e.getClass())) {

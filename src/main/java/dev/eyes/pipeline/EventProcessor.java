@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * when following a live host, and directly by {@code eyes replay}.
  */
 public final class EventProcessor {
-    private final RecentBuffers buffers;
+    private RecentBuffers buffers;
     private final TriggerEngine engine;
     private final CheckpointTracker checkpoints;
     private final Consumer<Event> tap;
@@ -69,6 +69,25 @@ public final class EventProcessor {
 
     public long processed() {
         return processed;
+    }
+
+    /**
+     * Applies a reloaded {@code [buffer]}, rule set and cooldown; call on the loop thread (see
+     * {@link EventLoop#submit}). The buffers keep their contents (resized when {@code [buffer]} changed); rules whose
+     * settings did not change keep their state; new or changed rules are primed from the buffers.
+     */
+    public TriggerEngine.Reconfigured reconfigure(dev.eyes.config.BufferConfig bufferConfig,
+                                                  java.util.List<TriggerEngine.Definition> rules,
+                                                  java.time.Duration cooldown) {
+        if (!buffers.config().equals(bufferConfig)) {
+            buffers = buffers.resized(bufferConfig);
+        }
+        return engine.reconfigure(rules, cooldown, buffers, buffers.history());
+    }
+
+    /** The latest position processed per source (see {@link CheckpointTracker#latest}); loop thread. */
+    public java.util.Map<String, String> latestPositions() {
+        return checkpoints == null ? java.util.Map.of() : checkpoints.latest();
     }
 
     public RecentBuffers buffers() {

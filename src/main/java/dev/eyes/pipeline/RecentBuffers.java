@@ -16,8 +16,10 @@ public final class RecentBuffers implements RecentEvents {
     private final RollingBuffer<LogEvent> logs;
     private final RollingBuffer<MetricsEvent> metrics;
     private final RollingBuffer<DiskEvent> disks;
+    private final BufferConfig config;
 
     public RecentBuffers(BufferConfig config) {
+        this.config = config;
         Duration age = Duration.ofSeconds(config.maxAgeSeconds());
         this.logs = new RollingBuffer<>(config.maxSize(), age);
         this.metrics = new RollingBuffer<>(config.maxSize(), age);
@@ -45,6 +47,32 @@ public final class RecentBuffers implements RecentEvents {
     @Override
     public List<DiskEvent> disks(Instant from, Predicate<DiskEvent> filter, int limit) {
         return disks.since(from, filter, limit);
+    }
+
+    public BufferConfig config() {
+        return config;
+    }
+
+    /** New buffers sized by {@code other}, holding what these hold (as far as it fits), in order. */
+    public RecentBuffers resized(BufferConfig other) {
+        RecentBuffers next = new RecentBuffers(other);
+        logs.snapshot().forEach(next.logs::add);
+        metrics.snapshot().forEach(next.metrics::add);
+        disks.snapshot().forEach(next.disks::add);
+        return next;
+    }
+
+    /** Everything buffered, all three streams merged in event-time order (ties: log, metrics, disk). */
+    public List<Event> history() {
+        List<LogEvent> l = logs.snapshot();
+        List<MetricsEvent> m = metrics.snapshot();
+        List<DiskEvent> d = disks.snapshot();
+        List<Event> out = new java.util.ArrayList<>(l.size() + m.size() + d.size());
+        out.addAll(l);
+        out.addAll(m);
+        out.addAll(d);
+        out.sort(java.util.Comparator.comparing(Event::timestamp)); // stable: ties keep the order above
+        return out;
     }
 
     public RollingBuffer<LogEvent> logBuffer() {

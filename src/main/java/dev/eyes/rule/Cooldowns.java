@@ -46,6 +46,17 @@ public final class Cooldowns {
         return lastFired.size();
     }
 
+    public Duration cooldown() {
+        return cooldown;
+    }
+
+    /** The same stamps under another cooldown length (a reloaded {@code triggers.cooldown_seconds}). */
+    public Cooldowns withCooldown(Duration other) {
+        Cooldowns c = new Cooldowns(other);
+        c.lastFired.putAll(lastFired);
+        return c;
+    }
+
     private void prune(Instant now) {
         Instant horizon = now.minus(cooldown.multipliedBy(2));
         for (Iterator<Instant> it = lastFired.values().iterator(); it.hasNext(); ) {

@@ -59,6 +59,11 @@ public final class CrashDetectionRule implements Rule {
     }
 
     @Override
+    public java.util.Set<Input> inputs() {
+        return java.util.EnumSet.of(Input.LOG);
+    }
+
+    @Override
     public void onEvent(Event event, Firing out) {
         if (!(event instanceof LogEvent e) || !e.messageType().isErrorOrFault()) {
             return;

@@ -62,6 +62,11 @@ public final class DiskIOSpikeRule implements Rule {
     }
 
     @Override
+    public java.util.Set<Input> inputs() {
+        return java.util.EnumSet.of(Input.DISK);
+    }
+
+    @Override
     public void onEvent(Event event, Firing out) {
         if (!(event instanceof DiskEvent d)) {
             return;

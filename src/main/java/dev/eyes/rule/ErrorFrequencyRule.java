@@ -117,6 +117,11 @@ public final class ErrorFrequencyRule implements Rule {
     }
 
     @Override
+    public java.util.Set<Input> inputs() {
+        return java.util.EnumSet.of(Input.LOG);
+    }
+
+    @Override
     public void onEvent(Event event, Firing out) {
         if (!(event instanceof LogEvent e) || !e.messageType().isErrorOrFault() || benign.isBenign(e)) {
             return;

@@ -36,6 +36,11 @@ public final class MemoryPressureRule implements Rule {
     }
 
     @Override
+    public java.util.Set<Input> inputs() {
+        return java.util.EnumSet.of(Input.METRICS);
+    }
+
+    @Override
     public void onEvent(Event event, Firing out) {
         if (!(event instanceof MetricsEvent m) || !measured(m) || m.memoryPressure().compareTo(threshold) < 0) {
             return;

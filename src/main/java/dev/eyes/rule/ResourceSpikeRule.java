@@ -53,6 +53,11 @@ public final class ResourceSpikeRule implements Rule {
     }
 
     @Override
+    public java.util.Set<Input> inputs() {
+        return java.util.EnumSet.of(Input.METRICS);
+    }
+
+    @Override
     public void onEvent(Event event, Firing out) {
         if (!(event instanceof MetricsEvent m)) {
             return;

@@ -35,6 +35,11 @@ public enum LogFormat {
         return wireName;
     }
 
+    /** The decoder's name for self-monitoring: both unified-log styles share one decoder, {@code oslog}. */
+    public String parserName() {
+        return this == OSLOG_JSON || this == OSLOG_NDJSON ? "oslog" : wireName;
+    }
+
     public static LogFormat parse(String text) {
         for (LogFormat f : values()) {
             if (f.wireName.equalsIgnoreCase(text.trim())) {

@@ -38,6 +38,7 @@ public final class ProcessSupervisor {
     private volatile Thread thread;
     private volatile SourceStatus status;
     private volatile long linesThisRun;
+    private volatile boolean restartRequested;
 
     public ProcessSupervisor(String name, Supplier<List<String>> command, LineReader.Handler handler,
                              RestartPolicy policy, int maxLine) {
@@ -80,6 +81,22 @@ public final class ProcessSupervisor {
         return status;
     }
 
+    /**
+     * Ends the running child on purpose so that it starts again at once with a fresh command (e.g. a new sampling
+     * interval on its command line). Not a failure: no backoff, not counted as a restart. Returns promptly.
+     */
+    public void restart(String why) {
+        if (isStopped()) {
+            return;
+        }
+        Process p = process;
+        restartRequested = true;
+        if (p != null && p.isAlive()) {
+            LOG.info("{}: restarting {} ({})", name, p.info().command().orElse("its command"), why);
+            kill(p);
+        }
+    }
+
     /** PID of the running child, or -1. For tests and diagnostics. */
     public long childPid() {
         Process p = process;
@@ -93,6 +110,7 @@ public final class ProcessSupervisor {
     private void loop() {
         int failures = 0;
         while (!isStopped()) {
+            restartRequested = false;
             List<String> cmd = command.get();
             Instant started = Instant.now();
             linesThisRun = 0;
@@ -104,6 +122,9 @@ public final class ProcessSupervisor {
             }
             if (isStopped()) {
                 break;
+            }
+            if (restartRequested) {
+                continue; // ended on purpose by restart(): start again at once
             }
             boolean healthy = linesThisRun > 0
                     || Duration.between(started, Instant.now()).compareTo(policy.healthyAfter()) >= 0;

@@ -15,4 +15,17 @@ public interface Source {
     void stop();
 
     SourceStatus status();
+
+    /** The decoder's counters (records read, malformed records skipped) for a log source; null for samplers. */
+    default DecodeCounters decodeCounters() {
+        return null;
+    }
+
+    /**
+     * The parser a log source reads with, as a short stable name for self-monitoring ({@code journald-json},
+     * {@code syslog}, {@code plain}, {@code oslog}); null for samplers.
+     */
+    default String parser() {
+        return null;
+    }
 }

@@ -228,4 +228,17 @@ public final class CandidateStore {
             return rs.getLong(1);
         }
     }
+
+    /** Candidates per analysis status (self-monitoring; one indexed query). */
+    public Map<String, Long> countByStatus() throws SQLException {
+        Map<String, Long> out = new HashMap<>();
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT analysis_status, COUNT(*) FROM alert_candidates"
+                     + " GROUP BY analysis_status")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return out;
+    }
 }

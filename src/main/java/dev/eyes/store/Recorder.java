@@ -44,6 +44,13 @@ public final class Recorder {
 
     private static final Task STOP = new Barrier(new CountDownLatch(0));
 
+    /** Told how long each committed write took (self-monitoring); called on the writer thread, must not block. */
+    @FunctionalInterface
+    public interface WriteListener {
+        /** @param operation {@code trigger} or {@code checkpoint} */
+        void written(String operation, long nanos);
+    }
+
     private final CandidateStore store;
     private final Consumer<StoredCandidate> onStored;
     private final BlockingQueue<Task> queue;
@@ -53,6 +60,7 @@ public final class Recorder {
     private volatile String lastError;
     private volatile Instant lastErrorAt;
     private volatile long lastWriteNanos;
+    private volatile WriteListener writeListener = (op, nanos) -> { };
     private Thread thread;
     private Connection connection;
 
@@ -64,6 +72,10 @@ public final class Recorder {
         this.store = store;
         this.onStored = onStored;
         this.queue = new LinkedBlockingQueue<>(capacity);
+    }
+
+    public void setWriteListener(WriteListener listener) {
+        this.writeListener = listener == null ? (op, nanos) -> { } : listener;
     }
 
     public synchronized void start() {
@@ -187,6 +199,13 @@ public final class Recorder {
                 long start = System.nanoTime();
                 StoredCandidate result = write(task);
                 lastWriteNanos = System.nanoTime() - start;
+                if (!(task instanceof Barrier)) {
+                    try {
+                        writeListener.written(task instanceof StoreTrigger ? "trigger" : "checkpoint", lastWriteNanos);
+                    } catch (RuntimeException e) {
+                        LOG.debug("store: write listener failed: {}", e.toString());
+                    }
+                }
                 if (lastError != null) {
                     LOG.info("store: writes succeed again");
                     lastError = null;

@@ -20,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
  * @param pipeline the event loop; null when there is none
  */
 public record Health(Instant checkedAt, List<Problem> problems, List<SourceHealth> sources, AiHealth ai,
-                     AlertsHealth alerts, StoreHealth store, PipelineHealth pipeline) {
+                     AlertsHealth alerts, StoreHealth store, PipelineHealth pipeline) implements HealthReport {
     public static final String OK = "ok";
     public static final String DEGRADED = "degraded";
     public static final String FAILING = "failing";
@@ -71,6 +71,7 @@ public record Health(Instant checkedAt, List<Problem> problems, List<SourceHealt
     public record PipelineHealth(int queueDepth, int queueCapacity, long acceptedEvents, long droppedSamples) {
     }
 
+    @Override
     public String status() {
         if (problems.isEmpty()) {
             return OK;
@@ -87,6 +88,7 @@ public record Health(Instant checkedAt, List<Problem> problems, List<SourceHealt
     }
 
     /** The status and the problems: what the banner and the {@code health} live event carry. */
+    @Override
     public ObjectNode summaryJson() {
         ObjectNode n = EventJson.MAPPER.createObjectNode();
         n.put("status", status());
@@ -98,6 +100,7 @@ public record Health(Instant checkedAt, List<Problem> problems, List<SourceHealt
         return n;
     }
 
+    @Override
     public ObjectNode json() {
         ObjectNode n = summaryJson();
         ArrayNode s = n.putArray("sources");

@@ -7,5 +7,5 @@ package dev.eyes.web;
  */
 @FunctionalInterface
 public interface HealthSource {
-    Health health();
+    HealthReport health();
 }

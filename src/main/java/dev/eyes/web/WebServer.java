@@ -209,7 +209,7 @@ public final class WebServer implements AutoCloseable {
                     }
                 }
                 try {
-                    Health h = parts.health().health();
+                    HealthReport h = parts.health().health();
                     JsonNode summary = h.summaryJson();
                     String key = summary.get("status").asString() + summary.get("problems");
                     if (lastHealth != null && !lastHealth.equals(key)) {

@@ -108,6 +108,18 @@ class ObserverDashboardTest {
             assertThat(health.get("sources").get(0).get("name").asString()).startsWith("file:");
             assertThat(health.get("ai").get("backend").asString()).isEqualTo("mock");
             assertThat(health.get("store").get("stored_triggers").asLong()).isPositive();
+            // the one health model: self-monitoring's snapshot, with the analysis and alert stages in it
+            assertThat(health.get("state").asString()).isEqualTo("running");
+            assertThat(health.get("process").get("rss_bytes").asLong()).isPositive();
+            assertThat(health.get("ai").get("analyzed").asLong()).isPositive();
+            assertThat(health.get("alerts").get("suppressed").asLong()).isPositive();
+            assertThat(health.get("web").get("live_clients").asInt()).isEqualTo(1);
+            // the stages' meters on the dashboard's /metrics
+            String metrics = http.get("/metrics").body();
+            assertThat(metrics).containsPattern("(?m)^eyes_ai_attempts_total\\{backend=\"mock\"[^}]*} [1-9]")
+                    .containsPattern("(?m)^eyes_alerts_total\\{status=\"suppressed\"[^}]*} [1-9]")
+                    .containsPattern("(?m)^eyes_ai_request_seconds_count\\{[^}]*backend=\"mock\"[^}]*} [1-9]")
+                    .contains("eyes_alert_queue_capacity");
         } finally {
             o.stop(Duration.ofSeconds(5));
         }
@@ -160,7 +172,7 @@ class ObserverDashboardTest {
         o.start();
         try {
             assertThat(o.web()).isNull();
-            assertThat(o.health()).isNull();
+            assertThat(o.selfMonitor().health().sources()).isNotEmpty(); // the heartbeat still has it
         } finally {
             o.stop(Duration.ofSeconds(5));
         }

@@ -84,10 +84,10 @@ class ResourceWiringTest {
         EyesConfig d = EyesConfig.defaults();
         var logging = new dev.eyes.config.LoggingConfig(d.logging().predicate(), List.of("oslog"), "err", "", "",
                 List.of(), d.logging().errorKeywords());
-        LogSources.Plan plan = LogSources.build(d.withLogging(logging), Platform.LINUX, Map.of(),
-                RestartPolicy.DEFAULT);
-        assertThat(plan.sources()).isEmpty();
-        assertThat(plan.unavailable()).containsExactly("oslog: the unified log exists only on macOS");
+        LogSources.Plan plan = LogSources.plan(d.withLogging(logging), Platform.LINUX, RestartPolicy.DEFAULT);
+        assertThat(plan.specs()).isEmpty();
+        assertThat(plan.unavailable()).extracting(Object::toString)
+                .containsExactly("oslog: the unified log exists only on macOS");
     }
 
     @Test

@@ -110,7 +110,15 @@ class ConfigLoaderTest {
         "[[logging.files]]\\npath = \"/x\"\\nformat = \"csv\"|logging.files[0].format|syslog, journald-json, plain",
         "[rules.benign]\\npatterns = [\"(unclosed\"]|rules.benign.patterns|invalid regular expression",
         "[rules.resource_spike]\\ncpu_usage_delta_percent = 200|rules.resource_spike.cpu_usage_delta_percent|from 1 to 100",
-        "[metrics]\\npressure_warning_percent = 50\\npressure_critical_percent = 10|metrics.pressure_critical_percent|at least"
+        "[metrics]\\npressure_warning_percent = 50\\npressure_critical_percent = 10|metrics.pressure_critical_percent|at least",
+        "[self_monitoring]\\ninterval_seconds = 0|self_monitoring.interval_seconds|from 1",
+        "[self_monitoring]\\nslowdown_factor = 0.5|self_monitoring.slowdown_factor|from 1 to 10",
+        "[self_monitoring]\\nrecovery_factor = 1.5|self_monitoring.recovery_factor|from 0.1 to 1",
+        "[self_monitoring]\\nmax_interval_seconds = 0|self_monitoring.max_interval_seconds|from 1 to 3600",
+        "[self_monitoring]\\nnotification_success_warning_percent = 101|self_monitoring.notification_success_warning_percent|from 0 to 100",
+        "[self_monitoring]\\nadaptive_sampling = \"on\"|self_monitoring.adaptive_sampling|true or false",
+        "[self_monitoring]\\nmetrics_bind_address = \"9464\"|self_monitoring.metrics_bind_address|127.0.0.1:8787",
+        "[self_monitoring]\\nmetrics_bind_address = \"0.0.0.0:9464\"|self_monitoring.metrics_bind_address|set web.token"
     })
     void invalidValuesNameTheKeyAndWhatIsAllowed(String toml, String key, String allowed) {
         String text = toml.replace("\\n", "\n");
@@ -119,6 +127,42 @@ class ConfigLoaderTest {
                 .hasMessageContaining(key)
                 .hasMessageContaining(allowed)
                 .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo(key));
+    }
+
+    @Test
+    void selfMonitoringKeysAndTheMetricsAddress() throws Exception {
+        SelfMonitoringConfig d = parse("").selfMonitoring();
+        assertThat(d).isEqualTo(SelfMonitoringConfig.defaults());
+        assertThat(d.metricsBindAddress()).isEmpty();
+        SelfMonitoringConfig s = parse("""
+                [web]
+                token = "t"
+                [self_monitoring]
+                enabled = false
+                interval_seconds = 30
+                memory_warning_mb = 300
+                latency_warning_ms = 10000
+                notification_success_warning_percent = 75.5
+                pressure_memory_mb = 250
+                pressure_latency_ms = 5000
+                pressure_events_per_minute = 5000
+                adaptive_sampling = false
+                slowdown_factor = 2.0
+                recovery_factor = 0.5
+                max_interval_seconds = 120
+                metrics_bind_address = "0.0.0.0:9464"
+                """).selfMonitoring();
+        assertThat(s).isEqualTo(new SelfMonitoringConfig(false, 30, 300, 10_000, 75.5, 250, 5000, 5000, false, 2.0,
+                0.5, 120, "0.0.0.0:9464"));
+        assertThat(parse("[self_monitoring]\nmetrics_bind_address = \"[::1]:9464\"\n").selfMonitoring()
+                .metricsBindAddress()).isEqualTo("[::1]:9464");
+        assertThat(ConfigLoader.checkMetricsBind("localhost:9464", WebConfig.defaults(), "--metrics-bind").port())
+                .isEqualTo(9464);
+        assertThat(ConfigLoader.checkMetricsBind(" ", WebConfig.defaults(), "--metrics-bind")).isNull();
+        assertThatThrownBy(() -> ConfigLoader.checkMetricsBind("192.168.1.5:9464", WebConfig.defaults(),
+                "--metrics-bind")).isInstanceOf(ConfigException.class)
+                .hasMessage("--metrics-bind (192.168.1.5:9464) is not a loopback address: set web.token, which"
+                        + " scrapers must then send as \"Authorization: Bearer <token>\", or bind to 127.0.0.1");
     }
 
     @Test
@@ -197,6 +241,10 @@ class ConfigLoaderTest {
                 token = "web-secret"
                 [rules.benign]
                 patterns = ["^kernel: \\\\[.*\\\\] foo \\"bar\\""]
+                [self_monitoring]
+                interval_seconds = 15
+                slowdown_factor = 1.25
+                metrics_bind_address = "127.0.0.1:9464"
                 """);
         String toml = ConfigWriter.toToml(c);
         assertThat(toml).doesNotContain("sk-secret-value", "hook-secret", "web-secret", "url-secret", "q-secret")
@@ -206,6 +254,8 @@ class ConfigLoaderTest {
         assertThat(back.metrics()).isEqualTo(c.metrics());
         assertThat(back.triggers()).isEqualTo(c.triggers());
         assertThat(back.storage()).isEqualTo(c.storage());
+        assertThat(back.selfMonitoring()).isEqualTo(c.selfMonitoring());
+        assertThat(back.selfMonitoring().metricsBindAddress()).isEqualTo("127.0.0.1:9464");
         assertThat(back.rules().benign().patterns().getFirst().pattern())
                 .isEqualTo(c.rules().benign().patterns().getFirst().pattern());
         assertThat(ConfigLoader.parse(toml, null, Map.of()).unknownKeys()).isEmpty();

@@ -133,6 +133,11 @@ class McpBesideObserverTest {
                 });
 
                 Agent a = new Agent(agent, failures);
+                // the heartbeat eyes run writes (its self-monitoring snapshot) is what get_health reads
+                JsonNode health = a.call("get_health", Map.of());
+                assertThat(health.path("observer").asString()).isEqualTo("running");
+                assertThat(health.path("health").path("state").asString()).isEqualTo("running");
+                assertThat(health.path("health").path("sources").get(0).path("name").asString()).startsWith("file:");
                 Map<Integer, Long> ids = new HashMap<>();
                 long target = -1;
                 long ruleId = -1;

@@ -50,6 +50,35 @@ class ProcessSupervisorTest {
         assertThat(s.status().restarts()).isGreaterThanOrEqualTo(2);
     }
 
+    /** A restart on purpose (a sampling tool's new interval): at once, with the new command, not a failure. */
+    @Test
+    void restartOnPurposeStartsTheNewCommandAtOnceWithoutCountingAFailure() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<String> interval = new java.util.concurrent.atomic.AtomicReference<>("5");
+        RestartPolicy slow = new RestartPolicy(Duration.ofSeconds(30), Duration.ofSeconds(60), 3,
+                Duration.ofSeconds(60), Duration.ofSeconds(30)); // a failure would wait 30 s
+        ProcessSupervisor s = new ProcessSupervisor("sampler", () -> List.of("/bin/sh", "-c",
+                "echo every " + interval.get() + "; exec sleep 60"),
+                (buf, len, truncated, consumed) -> lines.add(new String(buf, 0, len, StandardCharsets.UTF_8)),
+                slow, 1024);
+        s.start();
+        try {
+            await(() -> lines.contains("every 5") && s.childPid() > 0, "first run");
+            long first = s.childPid();
+            interval.set("7.5");
+            long t0 = System.nanoTime();
+            s.restart("sampling interval now 7.5 s");
+            await(() -> lines.contains("every 7.5"), "second run");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+            await(() -> s.childPid() > 0 && s.childPid() != first, "new child");
+            assertThat(ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            assertThat(s.status().restarts()).isZero();
+            assertThat(s.status().state()).isEqualTo(SourceStatus.State.RUNNING);
+        } finally {
+            s.stop();
+        }
+    }
+
     @Test
     void aChildThatKeepsFailingBacksOffAndIsReportedDegraded() throws Exception {
         AtomicInteger starts = new AtomicInteger();

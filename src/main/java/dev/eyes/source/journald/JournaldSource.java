@@ -74,6 +74,16 @@ public final class JournaldSource implements Source {
     }
 
     @Override
+    public dev.eyes.source.DecodeCounters decodeCounters() {
+        return decoder.counters();
+    }
+
+    @Override
+    public String parser() {
+        return dev.eyes.source.LogFormat.JOURNALD_JSON.parserName();
+    }
+
+    @Override
     public void start(EventSink sink) {
         this.sink = sink;
         supervisor.start();

@@ -17,4 +17,15 @@ public interface HostCollector extends Source {
 
     /** The state of each part as last seen (before the first round: as probed at construction). */
     List<CollectorStatus> collectors();
+
+    /** How often it samples now ({@code metrics.interval_seconds}, unless adaptive sampling changed it). */
+    Duration interval();
+
+    /**
+     * Changes the sampling interval while running, without losing state: a polling source reschedules its next
+     * run; a source that runs a sampling tool with the interval on its command line ({@code powermetrics -i},
+     * {@code top -s}, {@code iostat -w}) restarts that tool. Called by adaptive sampling and on a configuration
+     * reload. Whole seconds are enough for tools that take only whole seconds; they round up.
+     */
+    void setInterval(Duration interval);
 }

@@ -21,7 +21,7 @@ public final class PollingLoop {
     }
 
     private final String name;
-    private final Duration interval;
+    private volatile long periodNanos;
     private final Task task;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Thread thread;
@@ -29,8 +29,28 @@ public final class PollingLoop {
 
     public PollingLoop(String name, Duration interval, Task task) {
         this.name = name;
-        this.interval = interval;
+        this.periodNanos = positive(interval);
         this.task = task;
+    }
+
+    private static long positive(Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("the interval must be positive, got " + d);
+        }
+        return d.toNanos();
+    }
+
+    /** The current interval. */
+    public Duration interval() {
+        return Duration.ofNanos(periodNanos);
+    }
+
+    /**
+     * Changes the interval while running (adaptive sampling, a reloaded configuration). The run already scheduled
+     * keeps its time; the one after it follows the new interval, so a change never causes a burst of runs.
+     */
+    public void setInterval(Duration interval) {
+        periodNanos = positive(interval);
     }
 
     public void start() {
@@ -62,7 +82,6 @@ public final class PollingLoop {
     }
 
     private void loop(Duration initialDelay) {
-        long period = interval.toNanos();
         long next = System.nanoTime() + initialDelay.toNanos();
         try {
             if (!initialDelay.isZero() && stopped.await(initialDelay.toNanos(), TimeUnit.NANOSECONDS)) {
@@ -81,12 +100,13 @@ public final class PollingLoop {
                 String kind = e.getClass().getName();
                 if (!kind.equals(lastFailure)) {
                     LOG.warn("{}: sampling failed ({}); will try again every {} s", name, e.toString(),
-                            interval.toSeconds());
+                            interval().toMillis() / 1000.0);
                     LOG.debug("{} failure", name, e);
                 }
                 lastFailure = kind;
             }
             long now = System.nanoTime();
+            long period = periodNanos;
             next += period;
             if (next - now < 0) {
                 next = now + period - Math.floorMod(now - next, period);

@@ -48,6 +48,16 @@ public final class OsLogSource implements Source {
         return decoder;
     }
 
+    @Override
+    public dev.eyes.source.DecodeCounters decodeCounters() {
+        return decoder.counters();
+    }
+
+    @Override
+    public String parser() {
+        return dev.eyes.source.LogFormat.OSLOG_NDJSON.parserName();
+    }
+
     /** The style in use: ndjson, or json after the fallback. */
     public String style() {
         return style;

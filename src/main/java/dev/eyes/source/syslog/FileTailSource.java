@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * Every event carries a checkpoint {@code <file identity>|<offset after the line>}; on restart Eyes resumes
  * there when the file is still the same one, reads a rotated-in file from its start, and otherwise (first start)
  * begins at the current end of the file. A half-written last line is held back until its newline arrives.
- * Polls every {@code pollInterval} while idle.
+ *
+ * <p>Idle, it sleeps until its directory reports a change (inotify through {@link FileWatcher}), and looks anyway
+ * every {@code pollInterval} (rotation schemes a watch could miss; directories that cannot be watched).
  */
 public final class FileTailSource implements Source {
     private static final Logger LOG = LoggerFactory.getLogger(FileTailSource.class);
@@ -43,9 +45,13 @@ public final class FileTailSource implements Source {
     private final Path path;
     private final String id;
     private final LogDecoder decoder;
+    private final LogFormat format;
     private final String savedPosition;
     private final Duration pollInterval;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
+    private final FileWatcher watcher;
+    private FileWatcher.Registration registration;
     private volatile Thread thread;
     private volatile SourceStatus status;
     private EventSink sink;
@@ -57,10 +63,12 @@ public final class FileTailSource implements Source {
                           Duration pollInterval) {
         this.path = path.toAbsolutePath().normalize();
         this.id = "file:" + this.path;
+        this.format = format;
         this.decoder = format.newDecoder(logging, path.getFileName().toString(), Instant::now);
         this.savedPosition = savedPosition;
         this.pollInterval = pollInterval;
         this.status = new SourceStatus(id, SourceStatus.State.STARTING, "", 0, Instant.now());
+        this.watcher = FileWatcher.shared();
     }
 
     /** The checkpoint id of a file source for {@code path}. */
@@ -78,6 +86,16 @@ public final class FileTailSource implements Source {
     }
 
     @Override
+    public dev.eyes.source.DecodeCounters decodeCounters() {
+        return decoder.counters();
+    }
+
+    @Override
+    public String parser() {
+        return format.parserName();
+    }
+
+    @Override
     public synchronized void start(EventSink sink) {
         if (thread != null) {
             return;
@@ -89,6 +107,7 @@ public final class FileTailSource implements Source {
     @Override
     public void stop() {
         stopped.countDown();
+        wake.release();
         Thread t = thread;
         if (t != null) {
             t.interrupt();
@@ -108,21 +127,42 @@ public final class FileTailSource implements Source {
 
     private void loop() {
         try {
+            watch();
             openInitial();
             while (stopped.getCount() > 0) {
+                // a change reported from here on leaves a permit, so the wait below cannot miss it
+                wake.drainPermits();
                 boolean progressed = channel != null && readAvailable();
-                if (!progressed) {
-                    checkRotation();
-                    if (stopped.await(pollInterval.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (!progressed && !checkRotation()) {
+                    // sleep until the directory reports a change, or the fallback interval passes
+                    boolean woken = wake.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                    if (stopped.getCount() == 0) {
                         break;
+                    }
+                    if (!woken) {
+                        watch();
                     }
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (registration != null) {
+                registration.cancel();
+            }
             closeChannel();
         }
+    }
+
+    /** (Re)registers with the watcher when the directory is not watched (yet, or any more). */
+    private void watch() {
+        if (watcher == null || (registration != null && watcher.watching(path))) {
+            return;
+        }
+        if (registration != null) {
+            registration.cancel();
+        }
+        registration = watcher.watch(path, wake::release);
     }
 
     private void openInitial() {
@@ -183,19 +223,21 @@ public final class FileTailSource implements Source {
         }
     }
 
-    private void checkRotation() throws InterruptedException {
+    /** Follows rotation, truncation and a file that appears; returns true when there is a new place to read. */
+    private boolean checkRotation() throws InterruptedException {
         Object currentKey = keyOf(path);
         if (channel == null) {
             if (currentKey != null) {
                 LOG.info("{}: file appeared; reading from its start", id);
                 open(currentKey, 0);
+                return channel != null;
             }
-            return;
+            return false;
         }
         if (currentKey == null) {
             // removed or renamed away, nothing new yet: keep the old handle (it was read to its end)
             degraded(path + " was moved away; waiting for a new file");
-            return;
+            return false;
         }
         if (!Objects.equals(currentKey, fileKey)) {
             while (channel != null && readAvailable()) {
@@ -203,16 +245,18 @@ public final class FileTailSource implements Source {
             }
             LOG.info("{}: rotated; reading the new file from its start", id);
             open(currentKey, 0);
-            return;
+            return channel != null;
         }
         long size = size(path);
-        if (size < offset) {
+        boolean truncated = size < offset;
+        if (truncated) {
             LOG.info("{}: truncated (copytruncate); reading again from its start", id);
             offset = 0;
         }
         if (status.state() != SourceStatus.State.RUNNING) {
             status = new SourceStatus(id, SourceStatus.State.RUNNING, "", 0, Instant.now());
         }
+        return truncated;
     }
 
     private void degraded(String reason) {

@@ -34,6 +34,7 @@ public final class LinuxDiskSource implements HostCollector {
     private volatile PollingLoop loop;
     private volatile SourceStatus status;
     private volatile CollectorStatus collector;
+    private volatile Duration interval;
 
     /** @param proc the /proc root; @param sys the /sys root */
     public LinuxDiskSource(Path proc, Path sys, MetricsConfig config) {
@@ -41,6 +42,7 @@ public final class LinuxDiskSource implements HostCollector {
         this.sysBlock = sys.resolve("block");
         this.config = config;
         this.status = new SourceStatus(ID, SourceStatus.State.STARTING, "", 0, Instant.now());
+        this.interval = Duration.ofSeconds(config.intervalSeconds());
         this.collector = Files.isReadable(diskstats) ? CollectorStatus.ok("diskstats", diskstats.toString())
                 : CollectorStatus.unavailable("diskstats", "cannot read " + diskstats);
     }
@@ -61,12 +63,27 @@ public final class LinuxDiskSource implements HostCollector {
         }
         DiskRates rates = new DiskRates(new DeviceFilter(config.diskExclude(), sysBlock));
         read(rates, Instant.now(), System.nanoTime());
-        loop = new PollingLoop(ID, Duration.ofSeconds(config.intervalSeconds()), () -> {
+        Duration every = interval;
+        loop = new PollingLoop(ID, every, () -> {
             for (DiskEvent e : read(rates, Instant.now(), System.nanoTime())) {
                 sink.offerSample(e);
             }
         });
-        loop.start(Duration.ofSeconds(config.intervalSeconds()));
+        loop.start(every);
+    }
+
+    @Override
+    public Duration interval() {
+        return interval;
+    }
+
+    @Override
+    public synchronized void setInterval(Duration interval) {
+        this.interval = interval;
+        PollingLoop l = loop;
+        if (l != null) {
+            l.setInterval(interval);
+        }
     }
 
     private List<DiskEvent> read(DiskRates rates, Instant at, long nanoTime) {

@@ -33,6 +33,7 @@ public final class MacDiskSource implements HostCollector {
     private final Predicate<String> include;
     private volatile ProcessSupervisor supervisor;
     private volatile EventSink sink;
+    private volatile Duration interval;
     private Iostat parser = new Iostat();
 
     public MacDiskSource(MetricsConfig config, CommandRunner runner, RestartPolicy policy) {
@@ -45,6 +46,29 @@ public final class MacDiskSource implements HostCollector {
             excluded = excluded.or(name -> p.matcher(name).matches());
         }
         this.include = excluded.negate();
+        this.interval = Duration.ofSeconds(config.intervalSeconds());
+    }
+
+    @Override
+    public Duration interval() {
+        return interval;
+    }
+
+    /** iostat takes whole seconds (rounded up); the running iostat is restarted with the new interval. */
+    @Override
+    public void setInterval(Duration interval) {
+        if (interval.equals(this.interval)) {
+            return;
+        }
+        this.interval = interval;
+        ProcessSupervisor s = supervisor;
+        if (s != null) {
+            s.restart("sampling interval now " + seconds() + " s");
+        }
+    }
+
+    private int seconds() {
+        return (int) Math.max(1, (interval.toMillis() + 999) / 1000);
     }
 
     @Override
@@ -60,7 +84,7 @@ public final class MacDiskSource implements HostCollector {
         this.sink = sink;
         supervisor = new ProcessSupervisor(ID, () -> {
             parser = new Iostat(); // every run begins with a header and a since-boot row
-            return Iostat.command(config.intervalSeconds(), 0);
+            return Iostat.command(seconds(), 0);
         }, (buf, len, truncated, consumed) -> {
             if (truncated) {
                 return;
@@ -95,7 +119,7 @@ public final class MacDiskSource implements HostCollector {
     public List<CollectorStatus> collectors() {
         SourceStatus s = status();
         return List.of(s.state() == SourceStatus.State.DEGRADED ? CollectorStatus.unavailable("iostat", s.reason())
-                : CollectorStatus.ok("iostat", "iostat -d -w " + config.intervalSeconds()));
+                : CollectorStatus.ok("iostat", "iostat -d -w " + seconds()));
     }
 
     @Override

@@ -42,6 +42,7 @@ public final class LinuxMetricsSource implements HostCollector {
     private volatile PollingLoop loop;
     private volatile GpuReader gpu;
     private volatile SourceStatus status;
+    private volatile Duration interval;
 
     /**
      * @param processes makes the top-process sampler (OSHI on a real host), or returns null for none
@@ -56,6 +57,7 @@ public final class LinuxMetricsSource implements HostCollector {
         this.runner = runner;
         this.policy = policy;
         this.status = new SourceStatus(ID, SourceStatus.State.STARTING, "", 0, Instant.now());
+        this.interval = Duration.ofSeconds(config.intervalSeconds());
     }
 
     /** The host's /proc and /sys, nvidia-smi from PATH, and the given process sampler. */
@@ -86,7 +88,8 @@ public final class LinuxMetricsSource implements HostCollector {
         }
         gpu.start();
         metrics.prime(System.nanoTime());
-        loop = new PollingLoop(ID, Duration.ofSeconds(config.intervalSeconds()), () -> {
+        Duration every = interval;
+        loop = new PollingLoop(ID, every, () -> {
             MetricsEvent e = metrics.sample(Instant.now(), System.nanoTime());
             if (e != null) {
                 sink.offerSample(e);
@@ -95,7 +98,21 @@ public final class LinuxMetricsSource implements HostCollector {
         });
         updateStatus(metrics);
         // the first sample comes one interval after priming, so it is a full interval's rate
-        loop.start(Duration.ofSeconds(config.intervalSeconds()));
+        loop.start(every);
+    }
+
+    @Override
+    public Duration interval() {
+        return interval;
+    }
+
+    @Override
+    public synchronized void setInterval(Duration interval) {
+        this.interval = interval;
+        PollingLoop l = loop;
+        if (l != null) {
+            l.setInterval(interval);
+        }
     }
 
     private void updateStatus(LinuxMetrics metrics) {

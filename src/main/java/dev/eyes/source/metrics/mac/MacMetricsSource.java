@@ -66,6 +66,7 @@ public final class MacMetricsSource implements HostCollector {
     private volatile SourceStatus status;
     private volatile ProcessSupervisor supervisor;
     private volatile EventSink sink;
+    private volatile Duration interval;
     private ProcessSampler sampler;
     private final Map<String, CollectorStatus> collectors = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     // per-run state, touched only by the supervisor's reader thread (and command(), called between runs)
@@ -83,6 +84,29 @@ public final class MacMetricsSource implements HostCollector {
         this.root = root;
         this.policy = policy;
         this.status = new SourceStatus(ID, SourceStatus.State.STARTING, "", 0, Instant.now());
+        this.interval = Duration.ofSeconds(config.intervalSeconds());
+    }
+
+    @Override
+    public Duration interval() {
+        return interval;
+    }
+
+    /** powermetrics takes milliseconds; top takes whole seconds (rounded up). The running tool is restarted. */
+    @Override
+    public void setInterval(Duration interval) {
+        if (interval.equals(this.interval)) {
+            return;
+        }
+        this.interval = interval;
+        ProcessSupervisor s = supervisor;
+        if (s != null) {
+            s.restart("sampling interval now " + interval.toMillis() / 1000.0 + " s");
+        }
+    }
+
+    static int wholeSeconds(Duration d) {
+        return (int) Math.max(1, (d.toMillis() + 999) / 1000);
     }
 
     @Override
@@ -152,9 +176,9 @@ public final class MacMetricsSource implements HostCollector {
         samplesThisRun = 0;
         framer = new PlistFramer(16 << 20);
         top = new TopParser(Math.max(1, config.topProcesses()));
-        long ms = config.intervalSeconds() * 1000L;
-        return mode == Mode.POWERMETRICS ? Powermetrics.command(!root, ms, 0)
-                : TopParser.command(config.intervalSeconds(), 0, Math.max(1, config.topProcesses()));
+        Duration every = interval;
+        return mode == Mode.POWERMETRICS ? Powermetrics.command(!root, Math.max(100, every.toMillis()), 0)
+                : TopParser.command(wholeSeconds(every), 0, Math.max(1, config.topProcesses()));
     }
 
     void onLine(byte[] buf, int len, boolean truncated, int consumed) throws InterruptedException {
