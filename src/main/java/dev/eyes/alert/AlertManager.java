@@ -286,13 +286,19 @@ public final class AlertManager implements InsightSink, AutoCloseable {
         try {
             while (true) {
                 long wait = nextFlush - System.nanoTime();
-                Msg m = wait > 0 ? inbox.poll(wait, TimeUnit.NANOSECONDS) : inbox.poll();
+                Msg m;
+                if (idle()) {
+                    m = inbox.take(); // nothing to flush, retry or count down: sleep until there is
+                } else {
+                    m = wait > 0 ? inbox.poll(wait, TimeUnit.NANOSECONDS) : inbox.poll();
+                }
                 if (m instanceof Stop s) {
                     shutdown(s);
                     return;
                 }
                 if (m != null) {
                     guarded(() -> handle(m));
+                    updateCounts();
                 }
                 if (System.nanoTime() - nextFlush >= 0) {
                     guarded(this::tick);
@@ -359,6 +365,16 @@ public final class AlertManager implements InsightSink, AutoCloseable {
         while ((m = inbox.poll()) != null) {
             handle(m);
         }
+    }
+
+    /**
+     * Nothing for {@link #tick} to do until a message comes: no alert waits for the rate limit, no write waits for
+     * a retry, no sweep is due, and the last minute's deliveries (which the rate limit and the health count) are
+     * all older than a minute. Then the thread parks instead of waking every flush interval.
+     */
+    private boolean idle() {
+        return queue.isEmpty() && unrecorded.isEmpty() && !sweepNeeded && !overflowed.get()
+                && deliveredLastMinute == 0;
     }
 
     /** The periodic work: retries, an orphan sweep after an overflow or a failed write, and a flush. */

@@ -6,11 +6,11 @@ import dev.eyes.analysis.Analyzer;
 import dev.eyes.analysis.BackendHealth;
 import dev.eyes.analysis.InsightSink;
 import dev.eyes.analysis.Scheduler;
+import dev.eyes.app.RunningSources.Running;
 import dev.eyes.config.BindAddress;
 import dev.eyes.config.ConfigException;
 import dev.eyes.config.ConfigLoader;
 import dev.eyes.config.EyesConfig;
-import dev.eyes.config.MetricsConfig;
 import dev.eyes.config.SelfMonitoringConfig;
 import dev.eyes.config.WebConfig;
 import dev.eyes.pipeline.CheckpointTracker;
@@ -21,17 +21,13 @@ import dev.eyes.rule.Trigger;
 import dev.eyes.rule.TriggerEngine;
 import dev.eyes.selfmon.AdaptiveSampling;
 import dev.eyes.selfmon.Health;
-import dev.eyes.selfmon.MetricsServer;
-import dev.eyes.selfmon.Observed;
+import dev.eyes.selfmon.MetricsHandler;
 import dev.eyes.selfmon.ProcessStats;
 import dev.eyes.selfmon.SelfMonitor;
 import dev.eyes.selfmon.Telemetry;
-import dev.eyes.source.DecodeCounters;
 import dev.eyes.source.Platform;
 import dev.eyes.source.RestartPolicy;
 import dev.eyes.source.Source;
-import dev.eyes.source.SourceStatus;
-import dev.eyes.source.metrics.HostCollector;
 import dev.eyes.store.AlertLedger;
 import dev.eyes.store.AnalysisStatus;
 import dev.eyes.store.AssessmentStore;
@@ -40,10 +36,9 @@ import dev.eyes.store.Database;
 import dev.eyes.store.Grouping;
 import dev.eyes.store.HeartbeatStore;
 import dev.eyes.store.Recorder;
-import dev.eyes.store.StoreException;
 import dev.eyes.store.SqliteAlertStore;
+import dev.eyes.store.StoreException;
 import dev.eyes.store.StoredCandidate;
-import dev.eyes.selfmon.MetricsHandler;
 import dev.eyes.web.LiveAnalyses;
 import dev.eyes.web.MetricSeries;
 import dev.eyes.web.WebServer;
@@ -59,7 +54,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -89,25 +83,14 @@ public final class Observer {
     public record Options(boolean enableNotifications) {
     }
 
-    /** A source that runs, what it was built from, and its kind ({@code log}, {@code metrics}, {@code disk}). */
-    private record Running(String id, String kind, Object settings, Object location, Source source) {
-    }
-
     private final Options options;
     private final Platform platform;
     private final RestartPolicy restartPolicy;
     private final Telemetry telemetry;
     private final Object lifecycle = new Object();
     private final List<Consumer<EyesConfig>> reloadListeners = new CopyOnWriteArrayList<>();
-    /** Counters of sources replaced or removed by a reload: name → {restarts, skipped}; parser → {read, skipped}. */
-    private final Map<String, long[]> retiredBySource = new ConcurrentHashMap<>();
-    private final Map<String, long[]> retiredByParser = new ConcurrentHashMap<>();
     private volatile EyesConfig config;
-    private volatile List<Running> running = List.of();
-    private volatile List<Health.SourceHealth> logUnavailable = List.of();
-    private volatile List<Health.SourceHealth> resourceUnavailable = List.of();
-    /** Samplers that were planned but failed to start. */
-    private volatile List<Health.SourceHealth> resourceFailed = List.of();
+    private final RunningSources sources;
     private Map<String, String> savedPositions = Map.of();
     private Database database;
     private CandidateStore candidates;
@@ -126,7 +109,7 @@ public final class Observer {
     private MetricSeries series;
     private SelfMonitor selfMonitor;
     private AdaptiveSampling sampling;
-    private MetricsServer metricsServer;
+    private final MetricsEndpoint metricsEndpoint;
     private boolean stopping;
 
     public Observer(EyesConfig config, Options options, Platform platform, RestartPolicy restartPolicy) {
@@ -135,6 +118,8 @@ public final class Observer {
         this.platform = platform;
         this.restartPolicy = restartPolicy;
         this.telemetry = new Telemetry(Version.current(), ProcessStats.forThisProcess(), System::nanoTime);
+        this.sources = new RunningSources(telemetry);
+        this.metricsEndpoint = new MetricsEndpoint(telemetry);
     }
 
     /** Opens the store, restores checkpoints and cooldowns, starts the writer, the loop, the sources and self-monitoring. */
@@ -218,18 +203,18 @@ public final class Observer {
         loop.start();
         List<Running> started = new ArrayList<>();
         for (LogSources.Spec spec : plan.specs()) {
-            Running r = startLog(spec, savedPositions.get(spec.id()));
+            Running r = sources.startLog(spec, savedPositions.get(spec.id()), loop);
             started.add(r);
             LOG.info("following {}", r.id());
         }
         MetricSources.Plan resources = MetricSources.build(config, platform, restartPolicy);
         resources.unavailable().forEach(reason -> LOG.warn("resource source unavailable: {}", reason));
-        started.addAll(startResources(resources, config.metrics()));
-        running = List.copyOf(started);
-        logUnavailable = logUnavailable(plan);
-        resourceUnavailable = resourceUnavailable(resources);
+        started.addAll(sources.startResources(resources, config.metrics(), loop));
+        sources.replace(started);
+        sources.logsUnavailable(plan);
+        sources.resourcesUnavailable(resources);
 
-        startMetricsServer(config);
+        metricsEndpoint.start(config);
         selfMonitor.start();
         LOG.info("Eyes {} is watching {} (database {}, {} rule(s))", Version.current(), platform.display(),
                 database.path(), engine.rules().size());
@@ -242,11 +227,11 @@ public final class Observer {
     private void startSelfMonitoring(EyesConfig config) {
         SelfMonitoringConfig sm = config.selfMonitoring();
         sampling = new AdaptiveSampling(Duration.ofSeconds(config.metrics().intervalSeconds()),
-                sm.maxIntervalSeconds(), sm.slowdownFactor(), sm.recoveryFactor(), this::applyInterval);
+                sm.maxIntervalSeconds(), sm.slowdownFactor(), sm.recoveryFactor(), sources::applyInterval);
         HeartbeatStore heartbeats = new HeartbeatStore(database);
-        selfMonitor = new SelfMonitor(settings(sm), telemetry, sampling, heartbeats::write, Version.current(),
+        selfMonitor = new SelfMonitor(ObserverHealth.settings(sm), telemetry, sampling, heartbeats::write, Version.current(),
                 Clock.systemUTC(), System::nanoTime);
-        telemetry.bind(new View());
+        telemetry.bind(ObserverHealth.observed(sources, this::loop, this::recorder, candidates));
         selfMonitor.setAiHealth(ObserverHealth.ai(this::config, backendHealth, analyzer));
         selfMonitor.setAlertHealth(ObserverHealth.alerts(this::config, alerts));
         analyzer.addListener(StageMeters.ai(telemetry.ai()));
@@ -261,94 +246,6 @@ public final class Observer {
         return "no log source can start" + (plan.unavailable().isEmpty()
                 ? " (logging.sources is \"none\" and no [[logging.files]] are set)"
                 : ": " + String.join("; ", plan.unavailable().stream().map(Object::toString).toList()));
-    }
-
-    private Running startLog(LogSources.Spec spec, String position) {
-        Source s = spec.create().apply(position);
-        s.start(new CountingSink(loop, telemetry.ingestCounter(spec.id(), "log")));
-        return new Running(spec.id(), "log", spec.settings(), spec.location(), s);
-    }
-
-    private List<Running> startResources(MetricSources.Plan plan, MetricsConfig metrics) {
-        List<Running> out = new ArrayList<>();
-        List<Health.SourceHealth> failed = new ArrayList<>();
-        Object settings = resourceSettings(metrics);
-        for (HostCollector s : plan.sources()) {
-            String kind = s.name().equals("disk") ? "disk" : "metrics";
-            try {
-                s.start(new CountingSink(loop, telemetry.ingestCounter(s.name(), kind)));
-                out.add(new Running(s.name(), kind, settings, null, s));
-                LOG.info("sampling {} every {} s", s.name(), s.interval().toMillis() / 1000.0);
-            } catch (RuntimeException e) {
-                // a resource collector never stops the observer
-                LOG.warn("{}: cannot start ({}); going on without it", s.name(), e.toString());
-                failed.add(new Health.SourceHealth(s.name(), kind, null, "unavailable",
-                        "cannot start: " + e.getMessage(), 0, Instant.now(), 0, 0));
-            }
-        }
-        resourceFailed = List.copyOf(failed);
-        return out;
-    }
-
-    /** What the samplers are built from, the interval aside (that one changes without a restart). */
-    private static Object resourceSettings(MetricsConfig m) {
-        return new MetricsConfig(1, m.enabled(), m.diskEnabled(), m.pressureWarningPercent(),
-                m.pressureCriticalPercent(), m.diskExclude(), m.topProcesses());
-    }
-
-    private static List<Health.SourceHealth> logUnavailable(LogSources.Plan logs) {
-        List<Health.SourceHealth> out = new ArrayList<>();
-        Instant now = Instant.now();
-        for (LogSources.Unavailable u : logs.unavailable()) {
-            out.add(new Health.SourceHealth(u.name(), "log", null, "unavailable", u.reason(), 0, now, 0, 0));
-        }
-        return List.copyOf(out);
-    }
-
-    private static List<Health.SourceHealth> resourceUnavailable(MetricSources.Plan resources) {
-        List<Health.SourceHealth> out = new ArrayList<>();
-        Instant now = Instant.now();
-        for (String reason : resources.unavailable()) {
-            int colon = reason.indexOf(": ");
-            out.add(new Health.SourceHealth(colon > 0 ? reason.substring(0, colon) : "metrics", "metrics", null,
-                    "unavailable", colon > 0 ? reason.substring(colon + 2) : reason, 0, now, 0, 0));
-        }
-        return List.copyOf(out);
-    }
-
-    private void startMetricsServer(EyesConfig config) {
-        String address = config.selfMonitoring().metricsBindAddress();
-        if (address.isBlank()) {
-            return;
-        }
-        dev.eyes.config.BindAddress a;
-        try {
-            a = ConfigLoader.checkMetricsBind(address, config.web(), "the metrics address");
-        } catch (ConfigException e) {
-            throw new UserError(e.getMessage());
-        }
-        try {
-            metricsServer = MetricsServer.start(telemetry, a.host(), a.port(),
-                    a.isLoopback() ? null : config.web().token(), a.isLoopback());
-        } catch (IOException | RuntimeException e) {
-            throw new UserError("cannot serve /metrics on " + a + ": " + e.getMessage());
-        }
-    }
-
-    static SelfMonitor.Settings settings(SelfMonitoringConfig s) {
-        return new SelfMonitor.Settings(s.enabled(), Duration.ofSeconds(s.intervalSeconds()), s.memoryWarningMb(),
-                s.latencyWarningMillis(), s.notificationSuccessWarningPercent(), s.pressureMemoryMb(),
-                s.pressureLatencyMillis(), s.pressureEventsPerMinute(), s.adaptiveSampling(), s.slowdownFactor(),
-                s.recoveryFactor(), s.maxIntervalSeconds());
-    }
-
-    /** Adaptive sampling's new interval, for every metrics and disk sampler. */
-    private void applyInterval(Duration interval) {
-        for (Running r : running) {
-            if (r.source() instanceof HostCollector h) {
-                h.setInterval(interval);
-            }
-        }
     }
 
     /** The dashboard: its own store connections, the chart history, live events; refuses to start off loopback
@@ -489,7 +386,7 @@ public final class Observer {
         // log sources: only the ones whose settings changed
         Map<String, Running> current = new LinkedHashMap<>();
         List<Running> resourcesNow = new ArrayList<>();
-        for (Running r : running) {
+        for (Running r : sources.all()) {
             if (r.kind().equals("log")) {
                 current.put(r.id(), r);
             } else {
@@ -510,7 +407,7 @@ public final class Observer {
             }
         }
         List<Running> toStop = new ArrayList<>(current.values());
-        stopAll(toStop);
+        sources.stopAll(toStop, Duration.ofSeconds(5));
         Map<String, String> positions = new HashMap<>(savedPositions);
         if (!toStart.isEmpty()) {
             positions.putAll(await(loop.submit(() -> loop.processor().latestPositions()), "reading positions"));
@@ -521,7 +418,7 @@ public final class Observer {
             // a rebuilt source resumes where the loop got to, if it still reads the same place
             String position = before == null || Objects.equals(before.location(), spec.location())
                     ? positions.get(spec.id()) : null;
-            Running r = startLog(spec, position);
+            Running r = sources.startLog(spec, position, loop);
             next0.add(r);
             changes.add((before == null ? "started " : "restarted ") + r.id());
         }
@@ -533,25 +430,25 @@ public final class Observer {
 
         // resource samplers: a new interval alone is applied in place; anything else restarts them
         MetricSources.Plan resourcePlan = null;
-        Object resourceSettings = resourceSettings(next.metrics());
-        boolean samplersChanged = !resourceSettings.equals(resourceSettings(old.metrics()));
+        boolean samplersChanged = !RunningSources.resourceSettings(next.metrics())
+                .equals(RunningSources.resourceSettings(old.metrics()));
         if (samplersChanged) {
-            stopAll(resourcesNow);
+            sources.stopAll(resourcesNow, Duration.ofSeconds(5));
             resourcePlan = MetricSources.build(next, platform, restartPolicy);
-            resourcesNow = startResources(resourcePlan, next.metrics());
+            resourcesNow = sources.startResources(resourcePlan, next.metrics(), loop);
             changes.add("samplers restarted");
         }
         next0.addAll(resourcesNow);
-        running = List.copyOf(next0);
-        logUnavailable = logUnavailable(logPlan);
+        sources.replace(next0);
+        sources.logsUnavailable(logPlan);
         if (resourcePlan != null) {
-            resourceUnavailable = resourceUnavailable(resourcePlan);
+            sources.resourcesUnavailable(resourcePlan);
         }
 
         // self-monitoring, and the samplers' interval (the base of adaptive sampling)
-        selfMonitor.reconfigure(settings(next.selfMonitoring()), Duration.ofSeconds(next.metrics().intervalSeconds()));
+        selfMonitor.reconfigure(ObserverHealth.settings(next.selfMonitoring()), Duration.ofSeconds(next.metrics().intervalSeconds()));
         if (samplersChanged) {
-            applyInterval(sampling.current()); // new samplers start at the base; adaptive sampling may be slower
+            sources.applyInterval(sampling.current()); // new samplers start at the base; adaptive sampling may be slower
         }
         if (next.metrics().intervalSeconds() != old.metrics().intervalSeconds()) {
             changes.add("sampling every " + next.metrics().intervalSeconds() + " s");
@@ -560,7 +457,7 @@ public final class Observer {
             changes.add("[self_monitoring]");
         }
         if (bindChanged) {
-            restartMetricsServer(next);
+            metricsEndpoint.restart(next);
             changes.add(bind.isBlank() ? "/metrics server stopped" : "/metrics on " + bind);
         }
         config = next;
@@ -574,18 +471,6 @@ public final class Observer {
         String summary = (changes.isEmpty() ? "nothing changed" : String.join("; ", changes))
                 + (restartNeeded.isEmpty() ? "" : "; needs a restart to change: " + String.join(", ", restartNeeded));
         return summary;
-    }
-
-    private void restartMetricsServer(EyesConfig next) {
-        if (metricsServer != null) {
-            metricsServer.close();
-            metricsServer = null;
-        }
-        try {
-            startMetricsServer(next);
-        } catch (UserError e) {
-            LOG.error("{}; /metrics is not served until the next reload or restart", e.getMessage());
-        }
     }
 
     private static String describe(TriggerEngine.Reconfigured r) {
@@ -613,36 +498,6 @@ public final class Observer {
         }
     }
 
-    /** Stops sources in parallel, keeping their counters for the monotonic totals. */
-    private void stopAll(List<Running> sources) throws InterruptedException {
-        List<Thread> stoppers = new ArrayList<>();
-        for (Running r : sources) {
-            stoppers.add(Thread.ofVirtual().start(r.source()::stop));
-        }
-        for (Thread t : stoppers) {
-            t.join(Duration.ofSeconds(5));
-        }
-        for (Running r : sources) {
-            retire(r);
-        }
-    }
-
-    private void retire(Running r) {
-        long[] s = retiredBySource.computeIfAbsent(r.id(), k -> new long[2]);
-        DecodeCounters c = r.source().decodeCounters();
-        synchronized (s) {
-            s[0] += r.source().status().restarts();
-            s[1] += c == null ? 0 : c.skipped();
-        }
-        if (c != null && r.source().parser() != null) {
-            long[] p = retiredByParser.computeIfAbsent(r.source().parser(), k -> new long[2]);
-            synchronized (p) {
-                p[0] += c.read();
-                p[1] += c.skipped();
-            }
-        }
-    }
-
     /** Stops sources, drains the loop, writes what is pending, within {@code deadline} in all. */
     public void stop(Duration deadline) {
         long end = System.nanoTime() + deadline.toNanos();
@@ -652,15 +507,13 @@ public final class Observer {
         if (selfMonitor != null) {
             selfMonitor.stopping();
         }
-        if (metricsServer != null) {
-            metricsServer.close();
-        }
+        metricsEndpoint.close();
         List<Thread> stoppers = new ArrayList<>();
         WebServer w = web;
         if (w != null) {
             stoppers.add(Thread.ofVirtual().start(() -> w.stop(Duration.ofSeconds(1))));
         }
-        for (Running r : running) {
+        for (Running r : sources.all()) {
             stoppers.add(Thread.ofVirtual().start(r.source()::stop));
         }
         try {
@@ -710,70 +563,8 @@ public final class Observer {
         return Duration.ofNanos(Math.max(1_000_000, (long) (left * share)));
     }
 
-    /** What self-monitoring reads; every method is cheap and thread-safe but {@link #candidateCounts()}. */
-    private final class View implements Observed {
-        @Override
-        public List<Health.SourceHealth> sources() {
-            List<Health.SourceHealth> out = new ArrayList<>();
-            for (Running r : running) {
-                SourceStatus st = r.source().status();
-                DecodeCounters c = r.source().decodeCounters();
-                long[] retired = retiredBySource.getOrDefault(r.id(), new long[2]);
-                out.add(new Health.SourceHealth(r.id(), r.kind(), r.source().parser(), st.state().wireName(),
-                        st.reason(), retired[0] + st.restarts(), st.since(), telemetry.ingested(r.id(), r.kind()),
-                        retired[1] + (c == null ? 0 : c.skipped())));
-            }
-            out.addAll(logUnavailable);
-            out.addAll(resourceUnavailable);
-            out.addAll(resourceFailed);
-            return out;
-        }
-
-        @Override
-        public Map<String, ParserCounts> parsers() {
-            Map<String, long[]> sums = new HashMap<>();
-            retiredByParser.forEach((p, v) -> sums.put(p, v.clone()));
-            for (Running r : running) {
-                DecodeCounters c = r.source().decodeCounters();
-                if (c != null && r.source().parser() != null) {
-                    long[] v = sums.computeIfAbsent(r.source().parser(), k -> new long[2]);
-                    v[0] += c.read();
-                    v[1] += c.skipped();
-                }
-            }
-            Map<String, ParserCounts> out = new HashMap<>();
-            sums.forEach((p, v) -> out.put(p, new ParserCounts(v[0], v[1])));
-            return out;
-        }
-
-        @Override
-        public Health.PipelineHealth pipeline() {
-            EventLoop l = loop;
-            return l == null ? null : new Health.PipelineHealth(l.queueDepth(), l.queueCapacity(), l.accepted(),
-                    l.droppedSamples(), l.sampleQueueDepth(), l.sampleQueueCapacity(), l.processed());
-        }
-
-        @Override
-        public Health.StoreHealth store() {
-            Recorder r = recorder;
-            return r == null ? null : new Health.StoreHealth(database.path().toString(), !r.failing(), r.backlog(),
-                    r.storedTriggers(), r.failedWrites(), r.lastError(), r.lastErrorAt(), Map.of());
-        }
-
-        @Override
-        public Map<String, Long> ruleEvaluations() {
-            EventLoop l = loop;
-            return l == null ? Map.of() : l.processor().engine().evaluations();
-        }
-
-        @Override
-        public Map<String, Long> candidateCounts() throws SQLException {
-            return candidates.countByStatus();
-        }
-    }
-
     public List<Source> sources() {
-        return running.stream().map(Running::source).toList();
+        return sources.sources();
     }
 
     public EyesConfig config() {

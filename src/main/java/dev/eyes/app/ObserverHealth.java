@@ -4,11 +4,20 @@ import dev.eyes.alert.AlertManager;
 import dev.eyes.analysis.Analyzer;
 import dev.eyes.analysis.BackendHealth;
 import dev.eyes.config.EyesConfig;
+import dev.eyes.config.SelfMonitoringConfig;
+import dev.eyes.pipeline.EventLoop;
 import dev.eyes.selfmon.Health;
 import dev.eyes.selfmon.HealthJson;
+import dev.eyes.selfmon.Observed;
 import dev.eyes.selfmon.SelfMonitor;
+import dev.eyes.store.CandidateStore;
+import dev.eyes.store.Recorder;
 import dev.eyes.web.HealthReport;
 import dev.eyes.web.HealthSource;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -20,6 +29,59 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class ObserverHealth {
     private ObserverHealth() {
+    }
+
+    /** {@code [self_monitoring]} as the self-monitor's settings. */
+    static SelfMonitor.Settings settings(SelfMonitoringConfig s) {
+        return new SelfMonitor.Settings(s.enabled(), Duration.ofSeconds(s.intervalSeconds()), s.memoryWarningMb(),
+                s.latencyWarningMillis(), s.notificationSuccessWarningPercent(), s.pressureMemoryMb(),
+                s.pressureLatencyMillis(), s.pressureEventsPerMinute(), s.adaptiveSampling(), s.slowdownFactor(),
+                s.recoveryFactor(), s.maxIntervalSeconds());
+    }
+
+    /**
+     * What self-monitoring reads of the observer; every method is cheap and thread-safe but
+     * {@link Observed#candidateCounts()} (one query). The loop and the writer are null until they start.
+     */
+    static Observed observed(RunningSources sources, Supplier<EventLoop> loop, Supplier<Recorder> recorder,
+                             CandidateStore candidates) {
+        String path = candidates.database().path().toString();
+        return new Observed() {
+            @Override
+            public List<Health.SourceHealth> sources() {
+                return sources.health();
+            }
+
+            @Override
+            public Map<String, ParserCounts> parsers() {
+                return sources.parsers();
+            }
+
+            @Override
+            public Health.PipelineHealth pipeline() {
+                EventLoop l = loop.get();
+                return l == null ? null : new Health.PipelineHealth(l.queueDepth(), l.queueCapacity(), l.accepted(),
+                        l.droppedSamples(), l.sampleQueueDepth(), l.sampleQueueCapacity(), l.processed());
+            }
+
+            @Override
+            public Health.StoreHealth store() {
+                Recorder r = recorder.get();
+                return r == null ? null : new Health.StoreHealth(path, !r.failing(), r.backlog(), r.storedTriggers(),
+                        r.failedWrites(), r.lastError(), r.lastErrorAt(), Map.of());
+            }
+
+            @Override
+            public Map<String, Long> ruleEvaluations() {
+                EventLoop l = loop.get();
+                return l == null ? Map.of() : l.processor().engine().evaluations();
+            }
+
+            @Override
+            public Map<String, Long> candidateCounts() throws SQLException {
+                return candidates.countByStatus();
+            }
+        };
     }
 
     /** The analysis stage: the backend's last check and the queues. */
