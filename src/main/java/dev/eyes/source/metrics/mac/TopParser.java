@@ -232,7 +232,8 @@ public final class TopParser {
             }
         }
         Double v = Numbers.parseDouble(t.substring(0, t.length() - 1));
-        return v == null || v < 0 ? null : v * factor;
+        double mb = v == null ? -1 : v * factor;
+        return mb >= 0 && Double.isFinite(mb) ? mb : null; // 1e308G overflows to Infinity: not a size
     }
 
     /** The streaming command: a sample every {@code seconds}, the top {@code n} processes by memory. */
