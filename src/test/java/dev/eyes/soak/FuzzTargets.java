@@ -118,8 +118,14 @@ final class FuzzTargets {
      * non-blank line for the line formats).
      */
     private static FuzzTarget log(String name, LogFormat format, List<byte[]> corpus, Supplier<JsonUnits> oracle) {
+        return log(name, () -> format.newDecoder(CONFIG.logging(), "fuzz.log", () -> REFERENCE), corpus, oracle);
+    }
+
+    /** A log target around any decoder (the test injects a faulty one); {@code oracle} null: line-based. */
+    static FuzzTarget log(String name, Supplier<LogDecoder> decoders, List<byte[]> corpus,
+                          Supplier<JsonUnits> oracle) {
         return target(name, corpus, input -> {
-            LogDecoder decoder = format.newDecoder(CONFIG.logging(), "fuzz.log", () -> REFERENCE);
+            LogDecoder decoder = decoders.get();
             JsonUnits units = oracle == null ? null : oracle.get();
             long[] events = {0};
             long[] nonBlank = {0};
@@ -452,7 +458,7 @@ final class FuzzTargets {
 
     // ---- corpora -----------------------------------------------------------------------------------------------
 
-    private static List<byte[]> files(String dir) {
+    static List<byte[]> files(String dir) {
         List<byte[]> out = new ArrayList<>();
         for (Path p : Fixtures.all(dir)) {
             try {

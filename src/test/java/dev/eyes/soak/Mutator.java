@@ -115,7 +115,7 @@ final class Mutator {
             case 8 -> repeatLine(in, r);
             case 9 -> shuffleLines(in, r);
             case 10 -> joinLines(in, r);
-            case 11 -> r.nextInt(8) == 0 ? hugeLine(in, r) : insertRandom(in, r);
+            case 11 -> r.nextInt(64) == 0 ? hugeLine(in, r) : insertRandom(in, r);
             case 12, 13 -> invalidUtf8(in, r);
             case 14 -> deepNesting(in, r);
             case 15, 16 -> extremeNumber(in, r);
@@ -224,9 +224,9 @@ final class Mutator {
         return out.toByteArray();
     }
 
-    /** A line of 64 KiB to 1.1 MiB (beyond LineReader's 1 MiB limit, so some are cut). */
+    /** A line of 64 to 128 KiB, or of about 1 MiB (around LineReader's limit: some are cut, some not). Rare: slow. */
     private static byte[] hugeLine(byte[] in, SplittableRandom r) {
-        int len = (64 << 10) + r.nextInt((1 << 20) + (100 << 10) - (64 << 10));
+        int len = r.nextBoolean() ? (64 << 10) + r.nextInt(64 << 10) : (1 << 20) - 1024 + r.nextInt(64 << 10);
         byte[] x = new byte[len];
         byte fill = STRUCTURAL[r.nextInt(STRUCTURAL.length)];
         if (fill == '\n') {

@@ -200,7 +200,7 @@ public final class TopParser {
         int memCol = header.indexOf("MEM");
         Double cpu = cpuCol < 0 ? null : Numbers.parseDouble(t[shift(cpuCol, cmdCol, extra)]);
         Double mem = memCol < 0 ? null : sizeMb(t[shift(memCol, cmdCol, extra)]);
-        if ((cpuCol >= 0 && cpu == null) || (memCol >= 0 && mem == null)) {
+        if ((cpuCol >= 0 && (cpu == null || cpu < 0)) || (memCol >= 0 && mem == null)) {
             return null;
         }
         return new ProcessMetric(pid, command, cpu == null ? 0 : cpu, mem == null ? 0 : Numbers.round1(mem));
