@@ -111,7 +111,9 @@ public final class JournaldDecoder implements LogDecoder {
         try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), buf, off, len)) {
             entry = parse(p);
         } catch (JacksonException | IllegalArgumentException e) {
-            entry = null;
+            // a bad value (invalid UTF-8, a MESSAGE byte array with a non-number…) in the first of several objects
+            // on one line: let the caller split the line, or the objects after it would be lost uncounted
+            entry = completeObjectThenMore(buf, off, len) ? TRAILING_CONTENT : null;
         }
         if (entry == TRAILING_CONTENT) {
             return Outcome.TRAILING;
@@ -123,6 +125,25 @@ public final class JournaldDecoder implements LogDecoder {
         counters.recordRead();
         out.accept(entry.event, entry.cursor);
         return Outcome.READ;
+    }
+
+    /** True when the bytes hold a syntactically complete object followed by more text. */
+    private static boolean completeObjectThenMore(byte[] buf, int off, int len) {
+        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), buf, off, len)) {
+            try {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    return false;
+                }
+                p.skipChildren();
+            } catch (JacksonException e) {
+                return false;
+            }
+            try {
+                return p.nextToken() != null;
+            } catch (JacksonException e) {
+                return true;
+            }
+        }
     }
 
     private record Entry(LogEvent event, String cursor) {

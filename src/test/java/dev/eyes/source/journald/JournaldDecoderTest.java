@@ -163,4 +163,24 @@ class JournaldDecoderTest {
                 """);
         assertThat(out).extracting(x -> x.event().message()).containsExactly("a", "b", "c", "d {not a brace}");
     }
+
+    /**
+     * Found by ParserFuzz: when the first of several objects on one line has a bad value (here a MESSAGE byte array
+     * with a string in it; invalid UTF-8 in a field does the same), the objects after it are still read, and the bad
+     * one is counted as skipped: no record is lost uncounted.
+     */
+    @Test
+    void aBadValueInTheFirstOfSeveralObjectsOnALineLosesNothing() throws Exception {
+        JournaldDecoder d = new JournaldDecoder();
+        List<Decoded> out = decode(d, ("{\"__REALTIME_TIMESTAMP\":\"1\",\"MESSAGE\":[1,\"x\"]} "
+                + "{\"__REALTIME_TIMESTAMP\":\"2000000\",\"MESSAGE\":\"ok\"}\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(out).extracting(x -> x.event().message()).containsExactly("ok");
+        assertThat(d.counters().read()).isEqualTo(1);
+        assertThat(d.counters().skipped()).isEqualTo(1);
+
+        JournaldDecoder alone = new JournaldDecoder();
+        assertThat(decode(alone, "{\"__REALTIME_TIMESTAMP\":\"1\",\"MESSAGE\":[1,\"x\"]}\n"
+                .getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(alone.counters().skipped()).isEqualTo(1);
+    }
 }

@@ -83,7 +83,8 @@ public final class NvidiaSmi {
                 power += g.powerWatts() * 1000.0;
             }
         }
-        return new Summary(usage, allPower ? power : null, gpus.size());
+        // a reading so large that the sum in mW overflows to Infinity is no reading
+        return new Summary(usage, allPower && Double.isFinite(power) ? power : null, gpus.size());
     }
 
     /** Reads lines one at a time (a header line sets the columns). Single-threaded. */

@@ -1,6 +1,8 @@
 package dev.eyes.source.metrics.mac;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -53,7 +55,9 @@ public final class Plist {
     public static Object parse(byte[] xml, int off, int len) throws PlistException {
         XMLStreamReader r = null;
         try {
-            r = FACTORY.createXMLStreamReader(new ByteArrayInputStream(xml, off, len));
+            // decoded here (UTF-8, malformed bytes an error): the JDK's own decoder prints "[Fatal Error]" to stderr
+            r = FACTORY.createXMLStreamReader(new InputStreamReader(new ByteArrayInputStream(xml, off, len),
+                    StandardCharsets.UTF_8.newDecoder()));
             while (r.hasNext()) {
                 int ev = r.next();
                 if (ev == XMLStreamConstants.ENTITY_REFERENCE) {

@@ -53,11 +53,13 @@ public final class Sysctl {
         if (value == null) {
             return null;
         }
-        return switch ((int) Numbers.parseLong(value.strip(), -1)) {
-            case 1 -> MemoryPressure.NORMAL;
-            case 2 -> MemoryPressure.WARNING;
-            case 4 -> MemoryPressure.CRITICAL;
-            default -> null;
-        };
+        long level = Numbers.parseLong(value.strip(), -1); // compared as a long: 4294967297 is not 1
+        if (level == 1) {
+            return MemoryPressure.NORMAL;
+        }
+        if (level == 2) {
+            return MemoryPressure.WARNING;
+        }
+        return level == 4 ? MemoryPressure.CRITICAL : null;
     }
 }

@@ -200,7 +200,7 @@ public final class TopParser {
         int memCol = header.indexOf("MEM");
         Double cpu = cpuCol < 0 ? null : Numbers.parseDouble(t[shift(cpuCol, cmdCol, extra)]);
         Double mem = memCol < 0 ? null : sizeMb(t[shift(memCol, cmdCol, extra)]);
-        if ((cpuCol >= 0 && cpu == null) || (memCol >= 0 && mem == null)) {
+        if ((cpuCol >= 0 && (cpu == null || cpu < 0)) || (memCol >= 0 && mem == null)) {
             return null;
         }
         return new ProcessMetric(pid, command, cpu == null ? 0 : cpu, mem == null ? 0 : Numbers.round1(mem));
@@ -232,7 +232,8 @@ public final class TopParser {
             }
         }
         Double v = Numbers.parseDouble(t.substring(0, t.length() - 1));
-        return v == null || v < 0 ? null : v * factor;
+        double mb = v == null ? -1 : v * factor;
+        return mb >= 0 && Double.isFinite(mb) ? mb : null; // 1e308G overflows to Infinity: not a size
     }
 
     /** The streaming command: a sample every {@code seconds}, the top {@code n} processes by memory. */

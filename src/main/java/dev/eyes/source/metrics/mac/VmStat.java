@@ -73,17 +73,17 @@ public record VmStat(long pageSize, Map<String, Long> pages) {
             return null;
         }
         long anonymous = get("Anonymous pages");
-        long used;
+        double used; // summed as double: counts near Long.MAX_VALUE must not wrap around to a negative total
         if (anonymous >= 0) {
-            used = Math.max(0, anonymous - Math.max(0, get("Pages purgeable"))) + wired + compressor;
+            used = Math.max(0, anonymous - Math.max(0, get("Pages purgeable"))) + (double) wired + compressor;
         } else {
             long active = get("Pages active");
             long inactive = get("Pages inactive");
             if (active < 0 || inactive < 0) {
                 return null;
             }
-            used = active + inactive + wired + compressor;
+            used = (double) active + inactive + wired + compressor;
         }
-        return used * (double) pageSize / 1048576.0;
+        return used * pageSize / 1048576.0;
     }
 }

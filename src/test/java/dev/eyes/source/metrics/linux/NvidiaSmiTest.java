@@ -160,4 +160,15 @@ class NvidiaSmiTest {
             r.stop();
         }
     }
+
+    /** Found by ParserFuzz: GPU power so large that the sum in mW overflows is absent, never Infinity. */
+    @Test
+    void powerThatOverflowsIsAbsent() {
+        NvidiaSmi.Parsed p = NvidiaSmi.parse("index, name, utilization.gpu [%], power.draw [W]\n"
+                + "0, A, 50 %, 1e306 W\n1, B, 60 %, 100 W\n");
+        assertThat(p.gpus()).hasSize(2);
+        NvidiaSmi.Summary s = NvidiaSmi.summarize(p.gpus());
+        assertThat(s.powerMw()).isNull();
+        assertThat(s.usagePercent()).isEqualTo(60.0);
+    }
 }

@@ -163,4 +163,34 @@ class MacToolOutputTest {
         assertThat(Sysctl.pressureLevel("0")).isNull();
         assertThat(Sysctl.parse(Sysctl.PRESSURE_KEY + ": 2\n")).containsEntry(Sysctl.PRESSURE_KEY, "2");
     }
+
+    /** Found by ParserFuzz: values near the limits of long and double must not wrap or overflow into a reading. */
+    @Test
+    void extremeNumbersAreNoReading() {
+        // a level that only equals 1 after an int cast is no level
+        assertThat(Sysctl.pressureLevel("4294967297")).isNull();
+        assertThat(Sysctl.pressureLevel("4294967298")).isNull();
+        assertThat(Sysctl.pressureLevel(" 4\n")).isEqualTo(MemoryPressure.CRITICAL);
+
+        // page counts near Long.MAX_VALUE: the sum must not wrap around to a negative memory use
+        VmStat vm = VmStat.parse("Mach Virtual Memory Statistics: (page size of 16384 bytes)\n"
+                + "Anonymous pages: 9223372036854775807.\nPages wired down: 9223372036854775807.\n"
+                + "Pages occupied by compressor: 5.\n");
+        assertThat(vm.usedMb()).isPositive().isFinite();
+
+        // top: a size that overflows to Infinity is no size; a negative %CPU row is not a process row
+        assertThat(TopParser.sizeMb("1e308G")).isNull();
+        assertThat(TopParser.sizeMb("2019M+")).isEqualTo(2019.0);
+        TopParser p = new TopParser(0);
+        p.feedLine("Processes: 2 total");
+        p.feedLine("PhysMem: 1e308G used (1M wired), 1e308T unused.");
+        p.feedLine("PID    COMMAND  %CPU MEM");
+        p.feedLine("1      good     1.5  10M");
+        p.feedLine("2      bad      -1.0 10M");
+        TopParser.Sample s = p.finish();
+        assertThat(s.physMemUsedMb()).isNull();
+        assertThat(s.physMemUnusedMb()).isNull();
+        assertThat(s.processes()).extracting(ProcessMetric::process).containsExactly("good");
+        assertThat(p.skipped()).isEqualTo(1);
+    }
 }

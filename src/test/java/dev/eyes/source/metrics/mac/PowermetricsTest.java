@@ -218,4 +218,24 @@ class PowermetricsTest {
         assertThatThrownBy(() -> Plist.parse("<plist><dict><key>x</key></dict></plist>"
                 .getBytes(StandardCharsets.UTF_8))).hasMessageContaining("no value");
     }
+
+    /** Found by ParserFuzz: a sample with bytes that are not UTF-8 is unreadable, without the JDK's stderr noise. */
+    @Test
+    void invalidUtf8IsAPlistErrorAndPrintsNothing() throws Exception {
+        byte[] xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\"><dict><key>hw_model</key>"
+                .concat("<string>X</string></dict></plist>").getBytes(StandardCharsets.UTF_8);
+        byte[] bad = xml.clone();
+        bad[xml.length - 25] = (byte) 0xFF; // the string value "X"
+        java.io.PrintStream before = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertThatThrownBy(() -> Plist.parse(bad))
+                    .isInstanceOf(Plist.PlistException.class);
+        } finally {
+            System.setErr(before);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(Plist.asDict(Plist.parse(xml))).containsEntry("hw_model", "X");
+    }
 }
