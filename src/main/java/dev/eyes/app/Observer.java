@@ -85,6 +85,7 @@ public final class Observer {
     private DashboardEvents dashboard;
     private MetricSeries series;
     private HealthSource activeHealth;
+    private java.util.function.Consumer<dev.eyes.event.Event> eventTap;
 
     public Observer(EyesConfig config, Options options, Platform platform, RestartPolicy restartPolicy) {
         this.config = config;
@@ -154,7 +155,7 @@ public final class Observer {
         CheckpointTracker tracker = new CheckpointTracker(config.storage().checkpointBatch(),
                 TimeUnit.MILLISECONDS.toNanos(config.storage().checkpointIntervalMillis()), writer::saveCheckpoints,
                 () -> !writer.failing(), Duration.ofSeconds(1));
-        loop = new EventLoop(new EventProcessor(buffers, engine, tracker, series), 8192, 256);
+        loop = new EventLoop(new EventProcessor(buffers, engine, tracker, EventLedger.chain(eventTap, series)), 8192, 256);
         recorder.start();
         loop.start();
         sources = new CopyOnWriteArrayList<>(plan.sources());
@@ -360,6 +361,11 @@ public final class Observer {
     /** Mounts a Prometheus handler at the dashboard's {@code /metrics}; call before {@link #start}. */
     public void setMetricsHandler(HttpHandler handler) {
         this.metricsHandler = handler;
+    }
+
+    /** Also sees every event the loop processes, before the rules (tests: {@link EventLedger}); call before start. */
+    public void setEventTap(java.util.function.Consumer<dev.eyes.event.Event> tap) {
+        this.eventTap = tap;
     }
 
     /** Replaces the dashboard's health model (e.g. self-monitoring's); call before {@link #start}. */

@@ -36,6 +36,10 @@ final class RunCommand implements Callable<Integer> {
             + "web.bind_address and turns the dashboard on; off loopback it needs web.token).")
     String bind;
 
+    /** Testing only: see {@link EventLedger}. */
+    @Option(names = "--event-ledger", paramLabel = "FILE", hidden = true)
+    Path eventLedger;
+
     @Override
     public Integer call() throws Exception {
         Logging.configure(configOptions.verbose, Level.INFO);
@@ -51,6 +55,8 @@ final class RunCommand implements Callable<Integer> {
         signals.install(null);
         Observer observer = new Observer(config, new Observer.Options(enableNotifications), Platform.detect(),
                 RestartPolicy.DEFAULT);
+        EventLedger ledger = eventLedger == null ? null : EventLedger.open(eventLedger);
+        observer.setEventTap(ledger);
         try {
             observer.start();
         } catch (UserError e) {
@@ -60,6 +66,9 @@ final class RunCommand implements Callable<Integer> {
         signals.await();
         LOG.info("{} received; stopping", signals.received());
         observer.stop(STOP_DEADLINE);
+        if (ledger != null) {
+            ledger.close();
+        }
         return 0;
     }
 
