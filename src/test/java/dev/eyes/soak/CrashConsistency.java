@@ -2,18 +2,15 @@ package dev.eyes.soak;
 
 import dev.eyes.config.ConfigLoader;
 import dev.eyes.config.EyesConfig;
-import dev.eyes.store.Timestamps;
 import dev.eyes.testing.EyesProcess;
 import dev.eyes.testing.Sql;
 import dev.eyes.testing.TestJournald;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +46,7 @@ public final class CrashConsistency {
                          int resumeChecks, List<String> resumeFailures, int integrityChecks,
                          List<String> integrityFailures, int candidates, int burstsWithCandidate,
                          int candidatesLostAfterCommit, List<String> duplicateCandidates, int partialLedgerLines,
-                         int finalExit, Duration total, String failure) {
+                         int finalExit, Duration startup, Duration total, String failure) {
         public boolean passed() {
             return failure == null && kills == killsWanted && lost == 0 && maxAgain <= batch
                     && resumeFailures.isEmpty() && integrityFailures.isEmpty() && candidatesLostAfterCommit == 0
@@ -66,6 +63,8 @@ public final class CrashConsistency {
             SourceKills.row(b, "seed", Long.toString(seed));
             SourceKills.row(b, "SIGKILLs of eyes", "%d of %d (%d while it was still starting)".formatted(kills,
                     killsWanted, killsDuringStartup));
+            SourceKills.row(b, "eyes start-up to following the journal (last measured)", "%.2f s".formatted(
+                    startup.toMillis() / 1000.0));
             SourceKills.row(b, "numbered entries written / bursts of %d".formatted(BURST_SIZE),
                     "%,d / %d".formatted(written, bursts));
             SourceKills.row(b, "`PRAGMA integrity_check` = ok (and no dangling foreign key)",
@@ -143,7 +142,7 @@ public final class CrashConsistency {
             int batch = config.storage().checkpointBatch();
             Duration cooldown = Duration.ofSeconds(config.triggers().cooldownSeconds());
             Storm storm = new Storm(journald);
-            Ledger runs = new Ledger(ledger);
+            LedgerRuns runs = new LedgerRuns(ledger);
             List<String> integrityFailures = new ArrayList<>();
             List<String> resumeFailures = new ArrayList<>();
             Set<Long> committed = new HashSet<>();
@@ -153,22 +152,30 @@ public final class CrashConsistency {
             int killed = 0;
             int duringStartup = 0;
             int finalExit = -1;
+            long lastStartup = 0;
             String failure = null;
             List<Integer> againPerKill = new ArrayList<>();
             String cursorAtStart = null;
+            long startedAt = System.nanoTime();
             EyesProcess eyes = start(cfg, ledger);
             try {
                 awaitFollowing(eyes);
+                // how long a start takes here, so a start-up kill lands inside one
+                long startupNanos = System.nanoTime() - startedAt;
                 storm.start();
                 // the very first run starts at the end of the journal: only kill once it saved a position
                 awaitCheckpoint(db, Duration.ofSeconds(60));
-                long startedAt = System.nanoTime();
                 for (int k = 0; k < kills; k++) {
-                    boolean startup = k > 0 && rnd.nextDouble() < STARTUP_KILL_SHARE;
-                    if (startup) {
-                        sleepUntil(startedAt + millis(100 + rnd.nextInt(1900)));
+                    // the second kill, and about a fifth of the later ones, land while Eyes is starting
+                    boolean duringStart = k == 1 || k > 1 && rnd.nextDouble() < STARTUP_KILL_SHARE;
+                    if (duringStart) {
+                        sleepUntil(startedAt + (long) (startupNanos * (0.05 + 0.75 * rnd.nextDouble())));
                     } else {
                         awaitFollowing(eyes);
+                        if (k > 0) {
+                            startupNanos = System.nanoTime() - startedAt;
+                        }
+                        lastStartup = startupNanos;
                         Thread.sleep(200 + rnd.nextInt(3800));
                     }
                     boolean following = eyes.stderr().stream().anyMatch(l -> l.contains("following journald"));
@@ -209,8 +216,8 @@ public final class CrashConsistency {
                     }
                     cursorAtStart = checkpoint(db);
                     Thread.sleep(rnd.nextInt(1000)); // entries keep coming while Eyes is down
-                    eyes = start(cfg, ledger);
                     startedAt = System.nanoTime();
+                    eyes = start(cfg, ledger);
                 }
                 awaitFollowing(eyes);
                 Thread.sleep(2000);
@@ -267,12 +274,12 @@ public final class CrashConsistency {
                     lostSample.add(i);
                 }
             }
-            Candidates c = Candidates.read(db, storm.bursts.get(), cooldown);
+            CandidateIdentity c = CandidateIdentity.read(db, storm.bursts.get(), cooldown);
             return new Result(seed, kills, killed, duringStartup, batch, written, storm.bursts.get(), lost,
                     lostSample, againPerKill.stream().mapToInt(Integer::intValue).max().orElse(0), againPerKill,
                     resumeChecks, resumeFailures, integrityChecks, integrityFailures, c.total(),
                     c.burstsWithCandidate(), missingAfterCommit[0], c.duplicates(), runs.partialLines(), finalExit,
-                    Duration.ofNanos(System.nanoTime() - begin), failure);
+                    Duration.ofNanos(lastStartup), Duration.ofNanos(System.nanoTime() - begin), failure);
         }
     }
 
@@ -446,170 +453,5 @@ public final class CrashConsistency {
 
     static String burstSource(int k) {
         return "burst-" + k;
-    }
-
-    /**
-     * The ledger file, split into runs: after each kill everything appended since the previous split belongs to
-     * the run just killed (a dead process writes nothing more).
-     */
-    static final class Ledger {
-        private final Path file;
-        private final List<List<Integer>> runs = new ArrayList<>();
-        private long offset;
-        private int partial;
-
-        Ledger(Path file) {
-            this.file = file;
-        }
-
-        /** The numbered entries the run that just ended processed, in order. */
-        List<Integer> nextRun() throws IOException {
-            List<Integer> run = new ArrayList<>();
-            if (Files.exists(file)) {
-                byte[] bytes;
-                try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-                    bytes = new byte[(int) (f.length() - offset)];
-                    f.seek(offset);
-                    f.readFully(bytes);
-                }
-                offset += bytes.length;
-                String text = new String(bytes, StandardCharsets.UTF_8);
-                if (!text.isEmpty() && !text.endsWith("\n")) {
-                    partial++;
-                }
-                for (String line : completeLines(text)) {
-                    int tab = line.indexOf('\t');
-                    if (tab > 0 && line.substring(0, tab).equals(NUMBERED)) {
-                        int n = SourceKills.number(line.substring(tab + 1));
-                        if (n >= 0) {
-                            run.add(n);
-                        }
-                    }
-                }
-            }
-            runs.add(run);
-            return run;
-        }
-
-        int size() {
-            return runs.size();
-        }
-
-        /** Everything runs before {@code index} processed. */
-        Set<Integer> before(int index) {
-            Set<Integer> s = new HashSet<>();
-            for (int i = 0; i < index; i++) {
-                s.addAll(runs.get(i));
-            }
-            return s;
-        }
-
-        /** How many entries run {@code index} processed that an earlier run had processed already. */
-        int again(int index) {
-            Set<Integer> earlier = before(index);
-            return (int) runs.get(index).stream().filter(earlier::contains).count();
-        }
-
-        Set<Integer> all() {
-            return before(runs.size());
-        }
-
-        /** Whether the closed runs plus what the running one wrote so far cover entries 0..written-1. */
-        boolean coversWithCurrent(int written) throws IOException {
-            Set<Integer> seen = all();
-            String text = Files.exists(file) ? tail() : "";
-            for (String line : completeLines(text)) {
-                int tab = line.indexOf('\t');
-                if (tab > 0 && line.substring(0, tab).equals(NUMBERED)) {
-                    int n = SourceKills.number(line.substring(tab + 1));
-                    if (n >= 0) {
-                        seen.add(n);
-                    }
-                }
-            }
-            for (int i = 0; i < written; i++) {
-                if (!seen.contains(i)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private String tail() throws IOException {
-            try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-                byte[] bytes = new byte[(int) (f.length() - offset)];
-                f.seek(offset);
-                f.readFully(bytes);
-                return new String(bytes, StandardCharsets.UTF_8);
-            }
-        }
-
-        /** The lines that ended with a newline (a line still being written is left out). */
-        static List<String> completeLines(String text) {
-            int end = text.lastIndexOf('\n');
-            return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n"));
-        }
-
-        int partialLines() {
-            return partial;
-        }
-    }
-
-    /** The stored candidates, and those stored twice. */
-    record Candidates(int total, int burstsWithCandidate, List<String> duplicates) {
-        private static final java.util.regex.Pattern MESSAGE =
-                java.util.regex.Pattern.compile("\"message\":\"((?:[^\"\\\\]|\\\\.)*)\"");
-
-        /**
-         * Identity as the store defines it: a candidate is its cooldown key (rule and source) — which fires at most
-         * once per {@code triggers.cooldown_seconds} of event time, a rule the store keeps across restarts — plus
-         * its evidence. So two candidates are one stored twice when they share a key and their trigger times are
-         * less than the cooldown apart (or equal), or when they share a key and any evidence entry.
-         */
-        static Candidates read(Path db, int bursts, Duration cooldown) throws Exception {
-            List<Map<String, Object>> rows = Sql.query(db,
-                    "SELECT id, trigger_rule, trigger_source, triggered_at FROM alert_candidates ORDER BY id");
-            List<String> duplicates = new ArrayList<>();
-            Map<String, List<Map<String, Object>>> byKey = new HashMap<>();
-            for (Map<String, Object> r : rows) {
-                byKey.computeIfAbsent(r.get("trigger_rule") + "|" + r.get("trigger_source"), k -> new ArrayList<>())
-                        .add(r);
-            }
-            byKey.forEach((key, list) -> {
-                for (int i = 0; i < list.size(); i++) {
-                    for (int j = i + 1; j < list.size(); j++) {
-                        java.time.Instant a = Timestamps.parse((String) list.get(i).get("triggered_at"));
-                        java.time.Instant b = Timestamps.parse((String) list.get(j).get("triggered_at"));
-                        if (Duration.between(a, b).abs().compareTo(cooldown) < 0) {
-                            duplicates.add("#" + list.get(i).get("id") + " and #" + list.get(j).get("id") + " (" + key
-                                    + ", " + Duration.between(a, b).abs().toMillis() + " ms apart)");
-                        }
-                    }
-                }
-            });
-            Map<String, Long> evidence = new HashMap<>();
-            for (Map<String, Object> r : Sql.query(db, """
-                    SELECT c.id, c.trigger_rule, c.trigger_source, e.payload FROM alert_candidates c
-                    JOIN alert_candidate_context_events e ON e.candidate_id = c.id AND e.event_kind = 'log'
-                    ORDER BY c.id, e.position""")) {
-                long id = ((Number) r.get("id")).longValue();
-                java.util.regex.Matcher m = MESSAGE.matcher((String) r.get("payload"));
-                if (!m.find()) {
-                    continue;
-                }
-                String key = r.get("trigger_rule") + "|" + r.get("trigger_source") + "|" + m.group(1);
-                Long other = evidence.putIfAbsent(key, id);
-                if (other != null && other != id) {
-                    duplicates.add("#" + id + " and #" + other + " share evidence " + m.group(1));
-                }
-            }
-            int withCandidate = 0;
-            for (int k = 0; k < bursts; k++) {
-                if (byKey.containsKey("ErrorFrequencyRule|" + burstSource(k))) {
-                    withCandidate++;
-                }
-            }
-            return new Candidates(rows.size(), withCandidate, duplicates.stream().distinct().limit(20).toList());
-        }
     }
 }
