@@ -10,6 +10,7 @@ import dev.eyes.source.RestartPolicy;
 import dev.eyes.source.Source;
 import dev.eyes.source.journald.JournaldSource;
 import dev.eyes.testing.TestJournald;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -274,8 +276,8 @@ public final class SourceKills {
     /** SIGKILLs the journalctl child once the writer has passed each target, after a random 0–30 ms more. */
     private static final class Killer {
         final AtomicLong written = new AtomicLong();
-        final java.util.concurrent.atomic.AtomicInteger kills = new java.util.concurrent.atomic.AtomicInteger();
-        final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        final AtomicInteger kills = new AtomicInteger();
+        final AtomicInteger inFlight = new AtomicInteger();
         final AtomicReference<String> failure = new AtomicReference<>();
         private final JournaldSource source;
         private final int[] targets;
@@ -343,7 +345,7 @@ public final class SourceKills {
         }
     }
 
-    static void deleteTree(Path dir) throws java.io.IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
