@@ -111,6 +111,7 @@ public final class Observer {
     private AdaptiveSampling sampling;
     private final MetricsEndpoint metricsEndpoint;
     private boolean stopping;
+    private java.util.function.Consumer<dev.eyes.event.Event> eventTap;
 
     public Observer(EyesConfig config, Options options, Platform platform, RestartPolicy restartPolicy) {
         this.config = config;
@@ -198,7 +199,7 @@ public final class Observer {
         CheckpointTracker tracker = new CheckpointTracker(config.storage().checkpointBatch(),
                 TimeUnit.MILLISECONDS.toNanos(config.storage().checkpointIntervalMillis()), writer::saveCheckpoints,
                 () -> !writer.failing(), Duration.ofSeconds(1));
-        loop = new EventLoop(new EventProcessor(buffers, engine, tracker, series), 8192, 256);
+        loop = new EventLoop(new EventProcessor(buffers, engine, tracker, EventLedger.chain(eventTap, series)), 8192, 256);
         recorder.start();
         loop.start();
         List<Running> started = new ArrayList<>();
@@ -623,5 +624,10 @@ public final class Observer {
     /** Health snapshots ({@code selfMonitor().health()} is {@code /api/health} and the heartbeat); null before {@link #start}. */
     public SelfMonitor selfMonitor() {
         return selfMonitor;
+    }
+
+    /** Also sees every event the loop processes, before the rules (tests: {@link EventLedger}); call before start. */
+    public void setEventTap(java.util.function.Consumer<dev.eyes.event.Event> tap) {
+        this.eventTap = tap;
     }
 }

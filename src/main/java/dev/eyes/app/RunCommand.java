@@ -45,6 +45,10 @@ final class RunCommand implements Callable<Integer> {
                     + " self_monitoring.metrics_bind_address). Off loopback it needs web.token, sent as a bearer token.")
     String metricsBind;
 
+    /** Testing only: see {@link EventLedger}. */
+    @Option(names = "--event-ledger", paramLabel = "FILE", hidden = true)
+    Path eventLedger;
+
     @Override
     public Integer call() throws Exception {
         Logging.configure(configOptions.verbose, Level.INFO);
@@ -53,6 +57,8 @@ final class RunCommand implements Callable<Integer> {
         Observer observer = new Observer(config, new Observer.Options(enableNotifications), Platform.detect(),
                 RestartPolicy.DEFAULT);
         signals.install(() -> reload(observer));
+        EventLedger ledger = eventLedger == null ? null : EventLedger.open(eventLedger);
+        observer.setEventTap(ledger);
         try {
             observer.start();
         } catch (UserError e) {
@@ -62,6 +68,9 @@ final class RunCommand implements Callable<Integer> {
         signals.await();
         LOG.info("{} received; stopping", signals.received());
         observer.stop(STOP_DEADLINE);
+        if (ledger != null) {
+            ledger.close();
+        }
         return 0;
     }
 

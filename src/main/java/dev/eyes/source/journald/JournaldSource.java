@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>Resuming: every event carries the entry's {@code __CURSOR} as its checkpoint. When the journalctl child
  * dies it is restarted at the last entry <em>received</em> ({@code --cursor}, inclusive, that entry then dropped:
  * {@code --after-cursor} skips one entry too many when the cursor's entry does not match {@code -p}), so nothing
- * is lost or repeated. {@code --no-tail} keeps {@code -f} from jumping to the last 10 entries. When Eyes itself
+ * is lost or repeated; a line the dead child left half-written is dropped (its entry is read again, whole, by the
+ * next run). {@code --no-tail} keeps {@code -f} from jumping to the last 10 entries. When Eyes itself
  * starts, it resumes after the cursor of the last entry the pipeline
  * <em>finished</em> (persisted by the store in small batches). On the very first start it begins at the
  * current end of the journal. {@code -m} (merge) keeps journalctl from limiting {@code -f} to the current
@@ -106,6 +107,12 @@ public final class JournaldSource implements Source {
 
     /** The arguments for the next start; resumes after the last received cursor when there is one. */
     List<String> command() {
+        try {
+            // a line cut off when the previous journalctl died must not swallow the next run's first lines
+            decoder.finish((event, cursor) -> { });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         List<String> cmd = base();
         cmd.add("-f");
         cmd.add("-p");

@@ -189,6 +189,43 @@ class JournaldSourceTest {
         assertThat(seen).hasSize(total);
     }
 
+    /**
+     * A journalctl killed in the middle of a line (outside a string, so the JSON framer would wait for the object
+     * to close) must not swallow what the next run prints: its entry is read again, whole, from the resume cursor.
+     */
+    @Test
+    void aLineCutOffByADyingJournalctlDoesNotSwallowTheNextRun() throws Exception {
+        Path fake = dir.resolve("journalctl");
+        java.nio.file.Files.writeString(fake, """
+                #!/bin/sh
+                entry() { printf '{"__CURSOR":"%s","__REALTIME_TIMESTAMP":"1700000000000000","PRIORITY":"3","SYSLOG_IDENTIFIER":"app","MESSAGE":"%s"}\\n' "$1" "$2"; }
+                case "$*" in
+                  *--cursor=c0*)
+                    entry c0 zero; entry c1 one
+                    printf '{"__CURSOR":"c2","__REALTIME_TIMESTAMP":"1700000000000000",'
+                    exit 1 ;;
+                  *--cursor=c1*)
+                    entry c1 one; entry c2 two; entry c3 three
+                    exec sleep 30 ;;
+                esac
+                exit 2
+                """);
+        java.nio.file.Files.setPosixFilePermissions(fake,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        RecordingSink sink = new RecordingSink();
+        JournaldSource s = new JournaldSource(fake.toString(), "err", null, null, "c0", FAST);
+        s.start(sink);
+        try {
+            await(() -> sink.events.size() >= 3, Duration.ofSeconds(10), () -> "events: " + sink.events);
+            Thread.sleep(200);
+        } finally {
+            s.stop();
+        }
+        assertThat(sink.events).extracting(LogEvent::message).containsExactly("one", "two", "three");
+        assertThat(sink.checkpoints).extracting(Checkpoint::position).containsExactly("c1", "c2", "c3");
+        assertThat(s.decoder().counters().skipped()).as("the cut-off line").isEqualTo(1);
+    }
+
     private static List<Integer> missing(RecordingSink sink, int total) {
         java.util.Set<String> got = new java.util.HashSet<>();
         sink.events.forEach(e -> got.add(e.message()));
