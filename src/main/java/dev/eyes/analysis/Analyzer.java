@@ -48,6 +48,7 @@ public final class Analyzer {
     /** Triggers handed over with {@link #submit} are kept in memory while the backlog is this small. */
     static final int KEEP_TRIGGERS = 64;
     private static final int OVERHEAD_SAMPLES = 4096;
+    private static final long STORE_RETRY_MAX_MILLIS = 5000;
 
     /** The knobs, from {@code [ai]}. */
     public record Settings(int maxConcurrent, Duration timeout, int maxAttempts, Backoff backoff, int retryQueueSize) {
@@ -117,6 +118,8 @@ public final class Analyzer {
     private final AtomicLong analyzedCount = new AtomicLong();
     private final AtomicLong failedCount = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
+    /** Set while a store write of the analysis stage fails in a way that heals by itself; see storeWithRetry. */
+    private volatile String storeFailure;
 
     /**
      * @param retryScheduler time for the retry queue's backoff (inject a manual one in tests)
@@ -384,6 +387,10 @@ public final class Analyzer {
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
+            if (!accepting()) {
+                // given up only because Eyes is stopping: the candidate is still pending, analysed at the next start
+                throw new AnalysisException(Kind.CANCELLED, "Eyes stopped before the assessment could be stored");
+            }
             throw new AnalysisException(Kind.INTERNAL, "Analysis completed but its assessment could not be stored: "
                     + e.getMessage(), null, e);
         }
@@ -671,20 +678,57 @@ public final class Analyzer {
         T run() throws Exception;
     }
 
-    /** Store operations are retried a few times over ~1.5 s: a busy or briefly full database heals. */
-    private static <T> T storeWithRetry(StoreOp<T> op) throws Exception {
+    /**
+     * Runs a store operation. A failure that heals by itself ({@link AnalysisRecords#transientFailure}: another
+     * process holds the lock, the disk is full) is retried with backoff (50 ms doubling to 5 s) until the write
+     * succeeds or Eyes stops — a finished analysis is never thrown away because the database was briefly
+     * unavailable, and its result is not asked of the model again. The first such failure is logged once (and
+     * shown by {@link #storeFailure}) until a write succeeds again. Other failures are retried 5 times over ~1.5 s.
+     */
+    private <T> T storeWithRetry(StoreOp<T> op) throws Exception {
         long backoff = 50;
         for (int i = 0; ; i++) {
             try {
-                return op.run();
+                T result = op.run();
+                if (storeFailure != null) {
+                    storeFailure = null;
+                    LOG.info("analysis: the database takes writes again; waiting analysis results are stored");
+                }
+                return result;
             } catch (Exception e) {
-                if (i >= 5 || e instanceof InterruptedException || e instanceof RuntimeException) {
+                if (e instanceof InterruptedException || e instanceof RuntimeException) {
                     throw e;
                 }
-                Thread.sleep(backoff);
-                backoff *= 2;
+                boolean heals = records.transientFailure(e);
+                if ((!heals && i >= 5) || !accepting()) {
+                    throw e;
+                }
+                if (heals && storeFailure == null) {
+                    storeFailure = e.getMessage();
+                    LOG.warn("analysis: cannot store analysis results yet ({}); they are kept and retried until the "
+                            + "database takes them", e.getMessage());
+                }
+                pause(backoff);
+                backoff = Math.min(backoff * 2, STORE_RETRY_MAX_MILLIS);
             }
         }
+    }
+
+    /** Sleeps, but returns early once {@link #stop} has begun. */
+    private void pause(long millis) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000;
+        long left;
+        while ((left = end - System.nanoTime()) > 0 && accepting()) {
+            Thread.sleep(Math.max(1, Math.min(100, left / 1_000_000)));
+        }
+    }
+
+    /**
+     * The store error analysis results are waiting on (a locked or full database), or null while they are
+     * written normally.
+     */
+    public String storeFailure() {
+        return storeFailure;
     }
 
     private static void safely(Runnable r) {

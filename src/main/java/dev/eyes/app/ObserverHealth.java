@@ -114,6 +114,12 @@ final class ObserverHealth implements HealthSource {
                         + " fails: " + rec.lastError() + " — triggers wait in memory and are retried"));
             }
         }
+        String analysisStore = analyzer == null ? null : analyzer.storeFailure();
+        if (analysisStore != null && (rec == null || !rec.failing())) {
+            // the writer has nothing to write just now (a quiet host), but the analysis stage found the fault
+            problems.add(Health.Problem.critical("store", "storing analysis results in the database " + databasePath
+                    + " fails: " + analysisStore + " — they are kept and retried"));
+        }
 
         Health.PipelineHealth pipe = null;
         EventLoop l = loop.get();
