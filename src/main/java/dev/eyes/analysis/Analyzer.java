@@ -120,6 +120,7 @@ public final class Analyzer {
     private final AtomicLong failedAttempts = new AtomicLong();
     /** Set while a store write of the analysis stage fails in a way that heals by itself; see storeWithRetry. */
     private volatile String storeFailure;
+    private volatile String requestsFailure;
 
     /**
      * @param retryScheduler time for the retry queue's backoff (inject a manual one in tests)
@@ -241,8 +242,17 @@ public final class Analyzer {
         try {
             ids = records.takeRequests();
         } catch (Exception e) {
-            LOG.warn("analysis: cannot read manual analysis requests: {}", e.getMessage());
+            // polled every 2 s: said once while it keeps failing (a locked or full database), not every time
+            if (requestsFailure == null) {
+                LOG.warn("analysis: cannot read manual analysis requests ({}); trying again every {} s",
+                        e.getMessage(), REQUEST_POLL.toSeconds());
+            }
+            requestsFailure = e.getMessage();
             return 0;
+        }
+        if (requestsFailure != null) {
+            requestsFailure = null;
+            LOG.info("analysis: manual analysis requests are read again");
         }
         int n = 0;
         for (long id : ids) {

@@ -58,7 +58,7 @@ public final class Recorder {
     private volatile Instant lastErrorAt;
     private volatile long lastWriteNanos;
     // the log of failures (writer thread only): one warning per failure, not per retry
-    private String warnedError;
+    private boolean warned;
     private long warnedAt;
     private boolean warnedThisFailure;
     private long failuresThisTime;
@@ -230,9 +230,9 @@ public final class Recorder {
     }
 
     /**
-     * Logs a failed write once, not once per retry: a warning when writes start failing (unless the same error was
-     * logged less than {@link #REPEAT_NANOS} ago — a full disk lets a small write through now and then), another
-     * when the error changes, and a reminder every {@link #REMIND_NANOS} while it goes on.
+     * Logs a failed write once, not once per retry: a warning when writes start failing (unless they failed less
+     * than {@link #REPEAT_NANOS} ago — a full disk lets a small write through now and then), then a reminder every
+     * {@link #REMIND_NANOS} while it goes on. The error of the moment is in {@link #lastError} (and the health page).
      */
     private void logFailure(String msg) {
         long now = System.nanoTime();
@@ -243,9 +243,8 @@ public final class Recorder {
             warnedThisFailure = false;
         }
         failuresThisTime++;
-        boolean same = msg.equals(warnedError);
-        if (!same || now - warnedAt >= (starting ? REPEAT_NANOS : REMIND_NANOS)) {
-            if (same && !starting) {
+        if (!warned || now - warnedAt >= (starting ? REPEAT_NANOS : REMIND_NANOS)) {
+            if (!starting) {
                 LOG.warn("store: writes to {} still fail ({}) after {} s and {} tries; {} write(s) wait in memory",
                         store.database().path(), msg, (now - failingSince) / 1_000_000_000L, failuresThisTime,
                         queue.size() + 1);
@@ -253,7 +252,7 @@ public final class Recorder {
                 LOG.warn("store: write to {} failed ({}); triggers and checkpoints wait in memory and are retried "
                         + "until it succeeds", store.database().path(), msg);
             }
-            warnedError = msg;
+            warned = true;
             warnedAt = now;
             warnedThisFailure = true;
         }

@@ -31,9 +31,15 @@ sealed interface Fault extends AutoCloseable permits Fault.FullDisk, Fault.HeldL
         end();
     }
 
-    /** Fills the database's filesystem with a filler file until not one more byte fits; {@link #end} deletes it. */
+    /**
+     * Fills the database's filesystem with a filler file until not one more byte fits, and keeps taking whatever
+     * space is freed (as a runaway log would: SQLite frees its WAL file when its last connection closes); {@link #end}
+     * stops that and deletes the filler.
+     */
     final class FullDisk implements Fault {
         private final Path filler;
+        private volatile boolean hogging;
+        private Thread hog;
         long fillerBytes;
 
         FullDisk(Path mount) {
@@ -52,12 +58,32 @@ sealed interface Fault extends AutoCloseable permits Fault.FullDisk, Fault.HeldL
 
         @Override
         public void begin() throws IOException {
+            fill();
+            long free = Files.getFileStore(filler).getUsableSpace();
+            if (free != 0) {
+                throw new IllegalStateException("the filesystem still has " + free + " bytes free after the filler");
+            }
+            hogging = true;
+            hog = Thread.ofVirtual().name("filler").start(() -> {
+                while (hogging) {
+                    try {
+                        fill();
+                        Thread.sleep(5);
+                    } catch (IOException | InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        /** Appends to the filler, 1 MiB at a time down to 1 byte, until nothing more fits. */
+        private synchronized void fill() throws IOException {
             byte[] chunk = new byte[1 << 20];
             java.util.Arrays.fill(chunk, (byte) 0x5a);
-            try (OutputStream out = Files.newOutputStream(filler, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
+            try (OutputStream out = Files.newOutputStream(filler, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND)) {
                 for (int size = chunk.length; size >= 1; size /= 2) {
-                    while (true) {
+                    while (hogging || hog == null) {
                         try {
                             out.write(chunk, 0, size);
                             out.flush();
@@ -70,14 +96,14 @@ sealed interface Fault extends AutoCloseable permits Fault.FullDisk, Fault.HeldL
             } catch (IOException closing) {
                 // closing a stream whose last write failed may repeat the failure: the file is what it is
             }
-            long free = Files.getFileStore(filler).getUsableSpace();
-            if (free != 0) {
-                throw new IllegalStateException("the filesystem still has " + free + " bytes free after the filler");
-            }
         }
 
         @Override
-        public void end() throws IOException {
+        public void end() throws IOException, InterruptedException {
+            hogging = false;
+            if (hog != null) {
+                hog.join();
+            }
             Files.deleteIfExists(filler);
         }
     }

@@ -30,7 +30,8 @@ final class FaultScenario {
 
     /** The figures of one run. */
     record Figures(long detectMillis, long faultMillis, long retries, int backlogPeak, long eventsDuringFault,
-                   int triggersDuringFault, long drainMillis, int storeWarnings, String reason) {
+                   int triggersDuringFault, long drainMillis, int storeWarnings, String reason,
+                   String dashboardRead) {
     }
 
     record Check(String name, boolean ok, String detail) {
@@ -189,6 +190,11 @@ final class FaultScenario {
         trickle.join();
         long written = burstLines + trickled.get();
         boolean kept = await(settle, () -> FaultRig.processed(rig.health()) >= processedBefore + written);
+        // not a check: what the dashboard's alert list answers while the fault holds
+        var list = rig.http.get("/api/alerts");
+        String body = list.body().replaceAll("\\s+", " ");
+        String dashboardRead = list.status() + (list.status() == 200 ? ""
+                : " " + body.substring(0, Math.min(160, body.length())));
         JsonNode during = rig.health();
         long eventsDuring = FaultRig.processed(during) - processedBefore;
         sampling.set(false);
@@ -223,7 +229,7 @@ final class FaultScenario {
         afterRecovery(logMark, expected);
 
         return new Result(fault.title(), new Figures(detectMillis, faultMillis, retries, backlogPeak.get(),
-                eventsDuring, expected.size(), drainMillis, warnings, reason), checks);
+                eventsDuring, expected.size(), drainMillis, warnings, reason, dashboardRead), checks);
     }
 
     /** "rule source" → how many times Eyes logged that trigger. */

@@ -136,6 +136,8 @@ public final class ResourceFaults {
             out.println();
             out.println("### " + r.title() + " — " + (r.ok() ? "PASS" : "FAIL"));
             out.println();
+            out.println("`GET /api/alerts` while the fault held: " + r.figures().dashboardRead().replace("|", "\\|"));
+            out.println();
             for (FaultScenario.Check c : r.checks()) {
                 out.println("- " + (c.ok() ? "[x] " : "[ ] **FAILED** ") + c.name()
                         + (c.detail().isBlank() ? "" : ": " + c.detail().replace("|", "\\|")));
