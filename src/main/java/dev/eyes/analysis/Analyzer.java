@@ -48,7 +48,6 @@ public final class Analyzer {
     /** Triggers handed over with {@link #submit} are kept in memory while the backlog is this small. */
     static final int KEEP_TRIGGERS = 64;
     private static final int OVERHEAD_SAMPLES = 4096;
-    private static final long STORE_RETRY_MAX_MILLIS = 5000;
 
     /** The knobs, from {@code [ai]}. */
     public record Settings(int maxConcurrent, Duration timeout, int maxAttempts, Backoff backoff, int retryQueueSize) {
@@ -118,8 +117,7 @@ public final class Analyzer {
     private final AtomicLong analyzedCount = new AtomicLong();
     private final AtomicLong failedCount = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
-    /** Set while a store write of the analysis stage fails in a way that heals by itself; see storeWithRetry. */
-    private volatile String storeFailure;
+    private final StoreRetry stores;
     private volatile String requestsFailure;
 
     /**
@@ -138,6 +136,7 @@ public final class Analyzer {
         this.realTime = realTime;
         this.sink = sink == null ? InsightSink.NONE : sink;
         this.retries = new RetryQueue<>(settings.retryQueueSize());
+        this.stores = new StoreRetry(records, this::accepting);
     }
 
     /**
@@ -683,54 +682,9 @@ public final class Analyzer {
         }
     }
 
-    @FunctionalInterface
-    private interface StoreOp<T> {
-        T run() throws Exception;
-    }
-
-    /**
-     * Runs a store operation. A failure that heals by itself ({@link AnalysisRecords#transientFailure}: another
-     * process holds the lock, the disk is full) is retried with backoff (50 ms doubling to 5 s) until the write
-     * succeeds or Eyes stops — a finished analysis is never thrown away because the database was briefly
-     * unavailable, and its result is not asked of the model again. The first such failure is logged once (and
-     * shown by {@link #storeFailure}) until a write succeeds again. Other failures are retried 5 times over ~1.5 s.
-     */
-    private <T> T storeWithRetry(StoreOp<T> op) throws Exception {
-        long backoff = 50;
-        for (int i = 0; ; i++) {
-            try {
-                T result = op.run();
-                if (storeFailure != null) {
-                    storeFailure = null;
-                    LOG.info("analysis: the database takes writes again; waiting analysis results are stored");
-                }
-                return result;
-            } catch (Exception e) {
-                if (e instanceof InterruptedException || e instanceof RuntimeException) {
-                    throw e;
-                }
-                boolean heals = records.transientFailure(e);
-                if ((!heals && i >= 5) || !accepting()) {
-                    throw e;
-                }
-                if (heals && storeFailure == null) {
-                    storeFailure = e.getMessage();
-                    LOG.warn("analysis: cannot store analysis results yet ({}); they are kept and retried until the "
-                            + "database takes them", e.getMessage());
-                }
-                pause(backoff);
-                backoff = Math.min(backoff * 2, STORE_RETRY_MAX_MILLIS);
-            }
-        }
-    }
-
-    /** Sleeps, but returns early once {@link #stop} has begun. */
-    private void pause(long millis) throws InterruptedException {
-        long end = System.nanoTime() + millis * 1_000_000;
-        long left;
-        while ((left = end - System.nanoTime()) > 0 && accepting()) {
-            Thread.sleep(Math.max(1, Math.min(100, left / 1_000_000)));
-        }
+    /** A store operation under {@link StoreRetry}'s rules (retried until written while the fault heals). */
+    private <T> T storeWithRetry(StoreRetry.Op<T> op) throws Exception {
+        return stores.run(op);
     }
 
     /**
@@ -738,7 +692,7 @@ public final class Analyzer {
      * written normally.
      */
     public String storeFailure() {
-        return storeFailure;
+        return stores.failure();
     }
 
     private static void safely(Runnable r) {

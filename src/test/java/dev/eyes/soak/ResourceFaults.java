@@ -120,7 +120,7 @@ public final class ResourceFaults {
                         + "each fault is held %d s after it shows in `/api/health`, while %d sources each fire "
                         + "ErrorFrequencyRule and another source writes %d errors/s; one analysis and one webhook "
                         + "delivery are in flight when the fault comes. Database on a %d MiB tmpfs.%n%n",
-                Instant.now().toString().substring(0, 19) + "Z", s.faultHold().toSeconds(), s.faultBursts(),
+                "Run ending " + Instant.now().toString().substring(0, 19) + "Z", s.faultHold().toSeconds(), s.faultBursts(),
                 s.noisePerSecond(), TMPFS_BYTES >> 20);
         out.println("| fault | store error | time to detect | fault lasted | failed writes (retries) | backlog peak "
                 + "| events processed during the fault | triggers during the fault | time to drain after recovery "
