@@ -52,7 +52,7 @@ public final class ResourceFaults {
         try {
             results = run(plan);
         } catch (Exception | AssertionError e) {
-            System.out.println("## R7 Resource faults\n\n**FAILED**: the run could not be carried out: " + e.getMessage());
+            System.out.println("## R7 Resource faults — FAIL\n\nThe run could not be carried out: " + e.getMessage());
             e.printStackTrace(System.err);
             System.exit(2);
             return;
@@ -120,8 +120,8 @@ public final class ResourceFaults {
                         + "each fault is held %d s after it shows in `/api/health`, while %d sources each fire "
                         + "ErrorFrequencyRule and another source writes %d errors/s; one analysis and one webhook "
                         + "delivery are in flight when the fault comes. Database on a %d MiB tmpfs.%n%n",
-                "Run ending " + Instant.now().toString().substring(0, 19) + "Z", s.faultHold().toSeconds(), s.faultBursts(),
-                s.noisePerSecond(), TMPFS_BYTES >> 20);
+                "Run ending " + Instant.now().toString().substring(0, 19) + "Z", s.faultHold().toSeconds(),
+                s.faultBursts(), s.noisePerSecond(), TMPFS_BYTES >> 20);
         out.println("| fault | store error | time to detect | fault lasted | failed writes (retries) | backlog peak "
                 + "| events processed during the fault | triggers during the fault | time to drain after recovery "
                 + "| store warnings in the log |");
