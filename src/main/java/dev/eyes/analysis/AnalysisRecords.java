@@ -46,4 +46,13 @@ public interface AnalysisRecords {
      * returns the ids of the candidates that are now pending because of them.
      */
     List<Long> takeRequests() throws Exception;
+
+    /**
+     * True when {@code failure}, thrown by one of these methods, may heal by itself — another process holds the
+     * database's lock, the disk is full: the analyzer then retries the write until it succeeds (or Eyes stops)
+     * instead of giving up on a finished analysis.
+     */
+    default boolean transientFailure(Exception failure) {
+        return false;
+    }
 }

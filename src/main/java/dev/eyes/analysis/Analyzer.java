@@ -117,6 +117,8 @@ public final class Analyzer {
     private final AtomicLong analyzedCount = new AtomicLong();
     private final AtomicLong failedCount = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
+    private final StoreRetry stores;
+    private volatile String requestsFailure;
 
     /**
      * @param retryScheduler time for the retry queue's backoff (inject a manual one in tests)
@@ -134,6 +136,7 @@ public final class Analyzer {
         this.realTime = realTime;
         this.sink = sink == null ? InsightSink.NONE : sink;
         this.retries = new RetryQueue<>(settings.retryQueueSize());
+        this.stores = new StoreRetry(records, this::accepting);
     }
 
     /**
@@ -238,8 +241,17 @@ public final class Analyzer {
         try {
             ids = records.takeRequests();
         } catch (Exception e) {
-            LOG.warn("analysis: cannot read manual analysis requests: {}", e.getMessage());
+            // polled every 2 s: said once while it keeps failing (a locked or full database), not every time
+            if (requestsFailure == null) {
+                LOG.warn("analysis: cannot read manual analysis requests ({}); trying again every {} s",
+                        e.getMessage(), REQUEST_POLL.toSeconds());
+            }
+            requestsFailure = e.getMessage();
             return 0;
+        }
+        if (requestsFailure != null) {
+            requestsFailure = null;
+            LOG.info("analysis: manual analysis requests are read again");
         }
         int n = 0;
         for (long id : ids) {
@@ -384,6 +396,10 @@ public final class Analyzer {
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
+            if (!accepting()) {
+                // given up only because Eyes is stopping: the candidate is still pending, analysed at the next start
+                throw new AnalysisException(Kind.CANCELLED, "Eyes stopped before the assessment could be stored");
+            }
             throw new AnalysisException(Kind.INTERNAL, "Analysis completed but its assessment could not be stored: "
                     + e.getMessage(), null, e);
         }
@@ -689,25 +705,17 @@ public final class Analyzer {
         }
     }
 
-    @FunctionalInterface
-    private interface StoreOp<T> {
-        T run() throws Exception;
+    /** A store operation under {@link StoreRetry}'s rules (retried until written while the fault heals). */
+    private <T> T storeWithRetry(StoreRetry.Op<T> op) throws Exception {
+        return stores.run(op);
     }
 
-    /** Store operations are retried a few times over ~1.5 s: a busy or briefly full database heals. */
-    private static <T> T storeWithRetry(StoreOp<T> op) throws Exception {
-        long backoff = 50;
-        for (int i = 0; ; i++) {
-            try {
-                return op.run();
-            } catch (Exception e) {
-                if (i >= 5 || e instanceof InterruptedException || e instanceof RuntimeException) {
-                    throw e;
-                }
-                Thread.sleep(backoff);
-                backoff *= 2;
-            }
-        }
+    /**
+     * The store error analysis results are waiting on (a locked or full database), or null while they are
+     * written normally.
+     */
+    public String storeFailure() {
+        return stores.failure();
     }
 
     private static void safely(Runnable r) {

@@ -232,7 +232,7 @@ public final class Observer {
         HeartbeatStore heartbeats = new HeartbeatStore(database);
         selfMonitor = new SelfMonitor(ObserverHealth.settings(sm), telemetry, sampling, heartbeats::write, Version.current(),
                 Clock.systemUTC(), System::nanoTime);
-        telemetry.bind(ObserverHealth.observed(sources, this::loop, this::recorder, candidates));
+        telemetry.bind(ObserverHealth.observed(sources, this::loop, this::recorder, candidates, analyzer));
         selfMonitor.setAiHealth(ObserverHealth.ai(this::config, backendHealth, analyzer));
         selfMonitor.setAlertHealth(ObserverHealth.alerts(this::config, alerts));
         analyzer.addListener(StageMeters.ai(telemetry.ai()));

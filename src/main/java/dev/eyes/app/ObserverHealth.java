@@ -44,7 +44,7 @@ final class ObserverHealth {
      * {@link Observed#candidateCounts()} (one query). The loop and the writer are null until they start.
      */
     static Observed observed(RunningSources sources, Supplier<EventLoop> loop, Supplier<Recorder> recorder,
-                             CandidateStore candidates) {
+                             CandidateStore candidates, Analyzer analyzer) {
         String path = candidates.database().path().toString();
         return new Observed() {
             @Override
@@ -67,8 +67,19 @@ final class ObserverHealth {
             @Override
             public Health.StoreHealth store() {
                 Recorder r = recorder.get();
-                return r == null ? null : new Health.StoreHealth(path, !r.failing(), r.backlog(), r.storedTriggers(),
-                        r.failedWrites(), r.lastError(), r.lastErrorAt(), Map.of());
+                if (r == null) {
+                    return null;
+                }
+                if (!r.failing()) {
+                    // the writer has nothing to write just now (a quiet host), but the analysis stage found the fault
+                    String analysis = analyzer.storeFailure();
+                    if (analysis != null) {
+                        return new Health.StoreHealth(path, false, r.backlog(), r.storedTriggers(), r.failedWrites(),
+                                "storing analysis results: " + analysis, r.lastErrorAt(), Map.of());
+                    }
+                }
+                return new Health.StoreHealth(path, !r.failing(), r.backlog(), r.storedTriggers(), r.failedWrites(),
+                        r.lastError(), r.lastErrorAt(), Map.of());
             }
 
             @Override

@@ -15,7 +15,11 @@ import java.util.function.Function;
  * Remembers, per source, the position after the last event the pipeline has finished, and saves the positions
  * in small batches: every {@code batchSize} events, or when {@code maxDelayNanos} has passed since the first
  * unsaved one. Each save is awaited (briefly, and not at all while the store is failing) before more events are
- * processed, so after a crash at most one batch is read twice. The wait is one SQLite commit per batch.
+ * processed, so after a crash at most one batch is read twice. The wait is one SQLite commit per batch. At most
+ * one save is outstanding: while the last one is not committed yet (a locked database, a full disk), newer
+ * positions are kept here and merged into the next save — so a long store outage never fills the writer's queue
+ * with checkpoints (which would in the end stop ingestion). {@link #flush} at the end hands over what is left in
+ * any case.
  */
 public final class CheckpointTracker {
     private final int batchSize;
@@ -27,6 +31,7 @@ public final class CheckpointTracker {
     private final Map<String, String> latest = new HashMap<>();
     private int unsaved;
     private long firstUnsavedAt;
+    private CompletableFuture<?> outstanding;
 
     /**
      * @param sink         saves positions; its future completes once they are committed
@@ -50,14 +55,14 @@ public final class CheckpointTracker {
             firstUnsavedAt = nowNanos;
         }
         if (unsaved >= batchSize) {
-            flush();
+            save(false, nowNanos);
         }
     }
 
     /** Flushes when the oldest unsaved position is older than the delay. */
     public void tick(long nowNanos) {
         if (unsaved > 0 && nowNanos - firstUnsavedAt >= maxDelayNanos) {
-            flush();
+            save(false, nowNanos);
         }
     }
 
@@ -73,11 +78,23 @@ public final class CheckpointTracker {
         return unsaved > 0;
     }
 
+    /** Hands over the positions not yet saved, even while an earlier save is outstanding (at the end). */
     public void flush() {
+        save(true, System.nanoTime());
+    }
+
+    private void save(boolean force, long nowNanos) {
         if (unsaved == 0) {
             return;
         }
+        if (!force && outstanding != null && !outstanding.isDone()) {
+            // the last save is not committed yet: keep these positions, try again after the next batch or delay
+            unsaved = 1;
+            firstUnsavedAt = nowNanos;
+            return;
+        }
         CompletableFuture<?> saved = sink.apply(Map.copyOf(pending));
+        outstanding = saved;
         pending.clear();
         unsaved = 0;
         if (storeHealthy.getAsBoolean()) {

@@ -216,6 +216,17 @@ public final class AssessmentStore implements AnalysisRecords, AutoCloseable {
         });
     }
 
+    /** A locked database, a full disk or an I/O error anywhere in the cause chain: worth retrying. */
+    @Override
+    public boolean transientFailure(Exception failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && SqlErrors.isTransient(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     // ---- the API of the dashboard, the MCP server and the CLI ------------------------------------------------
 
     /**

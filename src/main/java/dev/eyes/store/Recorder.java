@@ -43,6 +43,10 @@ public final class Recorder {
     }
 
     private static final Task STOP = new Barrier(new CountDownLatch(0));
+    /** The same failure is not logged again within this time after writes recovered in between. */
+    static final long REPEAT_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** While writes keep failing, a reminder is logged this often. */
+    static final long REMIND_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     /** Told how long each committed write took (self-monitoring); called on the writer thread, must not block. */
     @FunctionalInterface
@@ -61,6 +65,12 @@ public final class Recorder {
     private volatile Instant lastErrorAt;
     private volatile long lastWriteNanos;
     private volatile WriteListener writeListener = (op, nanos) -> { };
+    // the log of failures (writer thread only): one warning per failure, not per retry
+    private boolean warned;
+    private long warnedAt;
+    private boolean warnedThisFailure;
+    private long failuresThisTime;
+    private long failingSince;
     private Thread thread;
     private Connection connection;
 
@@ -207,7 +217,11 @@ public final class Recorder {
                     }
                 }
                 if (lastError != null) {
-                    LOG.info("store: writes succeed again");
+                    if (warnedThisFailure) {
+                        LOG.info("store: writes succeed again after {} failed write(s) over {} s; the {} write(s) "
+                                + "waiting are written now", failuresThisTime,
+                                (System.nanoTime() - failingSince) / 1_000_000_000L, queue.size() + 1);
+                    }
                     lastError = null;
                 }
                 if (result != null) {
@@ -222,9 +236,7 @@ public final class Recorder {
             } catch (SQLException e) {
                 failedWrites.incrementAndGet();
                 String msg = SqlErrors.describe(e);
-                if (!msg.equals(lastError)) {
-                    LOG.warn("store: write to {} failed ({}); retrying", store.database().path(), msg);
-                }
+                logFailure(msg);
                 lastError = msg;
                 lastErrorAt = Instant.now();
                 closeConnection();
@@ -233,6 +245,35 @@ public final class Recorder {
                 }
                 backoff = Math.min(backoff * 2, 5000);
             }
+        }
+    }
+
+    /**
+     * Logs a failed write once, not once per retry: a warning when writes start failing (unless they failed less
+     * than {@link #REPEAT_NANOS} ago — a full disk lets a small write through now and then), then a reminder every
+     * {@link #REMIND_NANOS} while it goes on. The error of the moment is in {@link #lastError} (and the health page).
+     */
+    private void logFailure(String msg) {
+        long now = System.nanoTime();
+        boolean starting = lastError == null;
+        if (starting) {
+            failingSince = now;
+            failuresThisTime = 0;
+            warnedThisFailure = false;
+        }
+        failuresThisTime++;
+        if (!warned || now - warnedAt >= (starting ? REPEAT_NANOS : REMIND_NANOS)) {
+            if (!starting) {
+                LOG.warn("store: writes to {} still fail ({}) after {} s and {} tries; {} write(s) wait in memory",
+                        store.database().path(), msg, (now - failingSince) / 1_000_000_000L, failuresThisTime,
+                        queue.size() + 1);
+            } else {
+                LOG.warn("store: write to {} failed ({}); triggers and checkpoints wait in memory and are retried "
+                        + "until it succeeds", store.database().path(), msg);
+            }
+            warned = true;
+            warnedAt = now;
+            warnedThisFailure = true;
         }
     }
 
