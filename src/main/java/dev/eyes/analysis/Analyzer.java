@@ -71,6 +71,8 @@ public final class Analyzer {
         int attempts;
         /** The trigger is at hand and the candidate known to be pending (handed over right after storing). */
         boolean loaded;
+        /** Submitted again while it ran (e.g. "Analyze now" right after it failed): looked at once more after. */
+        boolean again;
 
         Job(long id, Trigger trigger) {
             this.id = id;
@@ -280,7 +282,16 @@ public final class Analyzer {
     public boolean submit(long candidateId, Trigger trigger) {
         lock.lock();
         try {
-            if (stopping || jobs.containsKey(candidateId)) {
+            if (stopping) {
+                return false;
+            }
+            Job existing = jobs.get(candidateId);
+            if (existing != null) {
+                if (running.containsKey(candidateId)) {
+                    // it may be finishing with a state this request has just replaced (failed → pending): when it
+                    // leaves, it is queued once more and the candidate's state read again
+                    existing.again = true;
+                }
                 return false;
             }
             Job job = new Job(candidateId, ready.size() < KEEP_TRIGGERS ? trigger : null);
@@ -565,6 +576,11 @@ public final class Analyzer {
         try {
             running.remove(job.id);
             jobs.remove(job.id);
+            if (job.again && !stopping) {
+                Job next = new Job(job.id, null);
+                jobs.put(job.id, next);
+                ready.addLast(next);
+            }
             dispatchLocked();
         } finally {
             lock.unlock();

@@ -617,6 +617,32 @@ class AnalyzerTest {
         assertThat(store.history(id).get(3)).startsWith("pending → analyzed: analyzed by ollama");
     }
 
+    @Test
+    void analyzeNowWhileTheFailedAnalysisIsStillLeavingIsNotDropped() throws Exception {
+        server.then(status(400, "{\"error\":\"invalid options\"}"), ollamaStream(GOOD));
+        Analyzer a = standard(4);
+        long id = pending();
+        java.util.concurrent.atomic.AtomicBoolean queuedAgain = new java.util.concurrent.atomic.AtomicBoolean(true);
+        a.addListener(new AnalysisListener() {
+            @Override
+            public void failed(long candidateId, int attempt, String reason, boolean willRetry) {
+                if (!willRetry) {
+                    // the failure is stored, the job has not left yet: the window a quick "Analyze now" can hit
+                    try {
+                        store.retryCandidate(candidateId, "Analyze now");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    queuedAgain.set(a.submit(candidateId));
+                }
+            }
+        });
+        a.submit(id);
+        awaitStatus(id, AnalysisStatus.ANALYZED);
+        assertThat(queuedAgain).as("the running job was still there").isFalse();
+        assertThat(store.history(id)).hasSize(4).contains("failed → pending: Analyze now");
+    }
+
     private long count(String sql) throws Exception {
         try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
