@@ -118,7 +118,8 @@ final class ObserverHealth implements HealthSource {
         Health.PipelineHealth pipe = null;
         EventLoop l = loop.get();
         if (l != null) {
-            pipe = new Health.PipelineHealth(l.queueDepth(), l.queueCapacity(), l.accepted(), l.droppedSamples());
+            pipe = new Health.PipelineHealth(l.queueDepth(), l.maxQueueDepth(), l.queueCapacity(), l.accepted(),
+                    l.droppedSamples());
             if (l.queueDepth() >= l.queueCapacity() * QUEUE_FULL) {
                 problems.add(Health.Problem.warning("pipeline", "the event queue is full (" + l.queueDepth() + " of "
                         + l.queueCapacity() + "): log sources are being slowed down"));

@@ -30,9 +30,12 @@ public final class EventLoop implements EventSink {
 
     private final EventProcessor processor;
     private final BlockingQueue<Item> queue;
+    private final int capacity;
     private final BlockingQueue<Event> samples;
     private final AtomicLong droppedSamples = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
+    /** The most log events seen waiting at once (sampled by the loop at the start of each batch). */
+    private volatile int maxQueueDepth;
     private volatile boolean accepting = true;
     private volatile RuntimeException failure;
     private Thread thread;
@@ -40,6 +43,7 @@ public final class EventLoop implements EventSink {
     public EventLoop(EventProcessor processor, int capacity, int sampleCapacity) {
         this.processor = processor;
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
         this.samples = new ArrayBlockingQueue<>(sampleCapacity);
     }
 
@@ -75,6 +79,11 @@ public final class EventLoop implements EventSink {
     /** Log events waiting in the queue. */
     public int queueDepth() {
         return queue.size();
+    }
+
+    /** The most log events that were waiting at once since the start (its high-water mark). */
+    public int maxQueueDepth() {
+        return maxQueueDepth;
     }
 
     public int queueCapacity() {
@@ -124,6 +133,11 @@ public final class EventLoop implements EventSink {
                     continue;
                 }
                 batch.add(first);
+                // the one just taken and those behind it; a source may refill the freed slot meanwhile
+                int depth = Math.min(capacity, 1 + queue.size());
+                if (depth > maxQueueDepth) {
+                    maxQueueDepth = depth; // only this thread writes it
+                }
                 queue.drainTo(batch, BATCH - 1);
                 boolean stop = false;
                 for (Item item : batch) {
