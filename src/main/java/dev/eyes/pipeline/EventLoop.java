@@ -87,7 +87,7 @@ public final class EventLoop implements EventSink {
     }
 
     public int queueCapacity() {
-        return queue.size() + queue.remainingCapacity();
+        return capacity;
     }
 
     /** Metrics/disk samples dropped because the sample queue was full. */
