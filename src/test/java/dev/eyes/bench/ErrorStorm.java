@@ -202,6 +202,7 @@ public final class ErrorStorm {
         Path stderr = dir.resolve("eyes.stderr");
         Process eyes = new ProcessBuilder(launcher.toString(), "run", "--config", config.toString())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(eyes::destroyForcibly)); // if this bench is stopped
         String health = "http://127.0.0.1:" + webPort + "/api/health";
         try {
             awaitHealthy(health, eyes, stderr);
@@ -240,19 +241,28 @@ public final class ErrorStorm {
                     break;
                 }
                 if (!eyes.isAlive()) {
-                    throw new IllegalStateException("eyes exited during the storm; see " + stderr);
+                    break;
                 }
             }
-            // let the writer store what the rules fired and the alert stage settle
-            Thread.sleep(3000);
-            JsonNode h = FakeLlmServer.JSON.readTree(getPatiently(health));
-            Sample last = sample(health, eyesPid, (System.nanoTime() - t0) / 1e9);
-            samples.add(last);
+            String exitedEarly = eyes.isAlive() ? null : "exited with status " + eyes.exitValue();
+            JsonNode h = null;
+            Sample last = samples.getLast();
+            if (exitedEarly == null) {
+                // let the writer store what the rules fired and the alert stage settle
+                Thread.sleep(3000);
+                try {
+                    h = FakeLlmServer.JSON.readTree(getPatiently(health));
+                    last = sample(health, eyesPid, (System.nanoTime() - t0) / 1e9);
+                    samples.add(last);
+                } catch (IOException e) {
+                    // reported: the dashboard stopped answering
+                }
+            }
             eyes.destroy(); // SIGTERM
-            boolean exited = eyes.waitFor(15, TimeUnit.SECONDS);
+            boolean exited = exitedEarly != null || eyes.waitFor(15, TimeUnit.SECONDS);
             writer.join();
-            report(samples, last, h, written.get(), span, rate, t0, writerEnd, caughtUp, hooks.get(), db, exited,
-                    Files.size(log));
+            report(samples, last, h, written.get(), span, rate, t0, caughtUp, hooks.get(), db, exited,
+                    Files.size(log), exitedEarly, stderr);
         } finally {
             if (eyes.isAlive()) {
                 eyes.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -337,14 +347,14 @@ public final class ErrorStorm {
         throw new IllegalStateException("eyes did not answer " + url + " within 2 minutes");
     }
 
-    /** Tries for a minute (counting each slow answer). */
+    /** Tries for half a minute (counting each slow answer). */
     private static String getPatiently(String url) throws IOException, InterruptedException {
         for (int i = 0; ; i++) {
             try {
                 return get(url);
             } catch (IOException e) {
                 HEALTH_TIMEOUTS.incrementAndGet();
-                if (i == 11) {
+                if (i == 5) {
                     throw e;
                 }
             }
@@ -392,9 +402,19 @@ public final class ErrorStorm {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));
     }
 
+    /** @param h the last /api/health answer, or null when it stopped answering (then the last sampled figures) */
     private static void report(List<Sample> samples, Sample last, JsonNode h, long written, long[] span, int rate,
-                               long t0, long writerEnd, long caughtUp, long hooks, Path db, boolean exited,
-                               long fileBytes) throws Exception {
+                               long t0, long caughtUp, long hooks, Path db, boolean exited, long fileBytes,
+                               String exitedEarly, Path stderr) throws Exception {
+        Sample lastAnswered = samples.stream().filter(s -> s.accepted() >= 0).reduce((a, b) -> b).orElse(last);
+        if (h == null) {
+            h = FakeLlmServer.JSON.readTree("{\"pipeline\":{\"accepted_events\":" + lastAnswered.accepted()
+                    + ",\"max_queue_depth\":" + lastAnswered.maxQueueDepth() + ",\"queue_capacity\":8192,"
+                    + "\"dropped_samples\":" + lastAnswered.droppedSamples() + "}}");
+        }
+        boolean healthAnswered = h.has("alerts");
+        List<String> fatal = Files.readAllLines(stderr).stream()
+                .filter(l -> l.contains("OutOfMemoryError") || l.startsWith("Exception in thread")).limit(3).toList();
         double writeSeconds = (span[1] - span[0]) / 1e9;
         double writerEndT = (span[1] - t0) / 1e9;
         int maxSampledDepth = samples.stream().mapToInt(Sample::queueDepth).max().orElse(0);
@@ -428,8 +448,8 @@ public final class ErrorStorm {
                 + "%,d MB |%n", written, writeSeconds, written / writeSeconds, rate, fileBytes >> 20);
         System.out.printf(Locale.ROOT, "| Eyes' read rate during the storm | %,.0f lines/s |%n", stormRate);
         System.out.printf(Locale.ROOT, "| Eyes had read every line | %s |%n", caughtUp == 0
-                ? String.format(Locale.ROOT, "**no**: %,d lines unread when reading stalled or 20 minutes passed",
-                logDrops)
+                ? String.format(Locale.ROOT, "**no**: %,d lines unread when reading stopped (nothing read for 30 s, "
+                + "or Eyes exited, or 20 minutes passed)", logDrops)
                 : String.format(Locale.ROOT, "%.1f s after the writer stopped (the file held the backlog)",
                 (caughtUp - span[1]) / 1e9));
         System.out.printf(Locale.ROOT, "| peak RSS (VmHWM) | %,d MB (largest sampled VmRSS %,d MB) |%n",
@@ -440,21 +460,31 @@ public final class ErrorStorm {
                 h.path("pipeline").path("max_queue_depth").asInt(), h.path("pipeline").path("queue_capacity").asInt(),
                 maxSampledDepth);
         System.out.printf(Locale.ROOT, "| drops: log events | **%,d** (written − accepted by the event loop)%s |%n",
-                Math.max(0, logDrops), caughtUp == 0 ? "; not caught up, see above" : "");
+                Math.max(0, logDrops), caughtUp == 0 ? "; never read, see above" : "");
         System.out.printf(Locale.ROOT, "| drops: metric/disk samples | %,d (oldest sample dropped when the sample "
                 + "queue is full; by design) |%n", h.path("pipeline").path("dropped_samples").asLong());
-        System.out.printf(Locale.ROOT, "| drops: alerts | %,d (queue beyond the rate limit; by design) |%n",
-                al.path("dropped").asLong());
+        if (healthAnswered) {
+            System.out.printf(Locale.ROOT, "| drops: alerts | %,d (queue beyond the rate limit; by design) |%n",
+                    al.path("dropped").asLong());
+        }
         System.out.printf(Locale.ROOT, "| candidates stored | %,d (%,d crash, %,d error bursts) |%n", candidates,
                 crashCandidates, candidates - crashCandidates);
-        System.out.printf(Locale.ROOT, "| analyses | %,d done, %,d queued at the end |%n",
-                h.path("ai").path("analyzed").asLong(), h.path("ai").path("queued").asLong());
+        if (healthAnswered) {
+            System.out.printf(Locale.ROOT, "| analyses | %,d done, %,d queued at the end |%n",
+                    h.path("ai").path("analyzed").asLong(), h.path("ai").path("queued").asLong());
+        }
         System.out.printf(Locale.ROOT, "| alerts by status | %s |%n", String.join(", ", byStatus));
         System.out.printf(Locale.ROOT, "| notifications received by the webhook sink | %,d |%n", hooks);
         System.out.printf(Locale.ROOT, "| `/api/health` answers slower than 5 s | %d of %d samples |%n",
                 HEALTH_TIMEOUTS.get(), samples.size());
-        System.out.printf(Locale.ROOT, "| SIGTERM after the storm | %s |%n", exited ? "exited" : "**did not exit "
-                + "within 15 s**");
+        if (!healthAnswered) {
+            System.out.println("| `/api/health` at the end | **did not answer** (figures above: its last answer) |");
+        }
+        System.out.printf(Locale.ROOT, "| SIGTERM after the storm | %s |%n", exitedEarly != null
+                ? "**Eyes had already " + exitedEarly + "**" : exited ? "exited" : "**did not exit within 15 s**");
+        for (String f : fatal) {
+            System.out.printf(Locale.ROOT, "| **fatal error in Eyes' log** | `%s` |%n", f.strip());
+        }
         System.out.println();
     }
 }
