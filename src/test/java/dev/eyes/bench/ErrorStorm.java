@@ -430,8 +430,11 @@ public final class ErrorStorm {
         double cpu = (last.cpuTicks() - first.cpuTicks()) / 100.0 / Math.max(1e-9, last.t() - first.t());
         long logDrops = written - h.path("pipeline").path("accepted_events").asLong();
         long candidates = Sql.count(db, "SELECT COUNT(*) FROM alert_candidates");
-        long crashCandidates = Sql.count(db, "SELECT COUNT(*) FROM alert_candidates WHERE trigger_rule = "
-                + "'CrashDetectionRule'");
+        List<String> byRule = new ArrayList<>();
+        for (var row : Sql.query(db, "SELECT trigger_rule, COUNT(*) AS n FROM alert_candidates GROUP BY trigger_rule"
+                + " ORDER BY n DESC")) {
+            byRule.add(row.get("trigger_rule") + " " + row.get("n"));
+        }
         List<String> byStatus = new ArrayList<>();
         for (var row : Sql.query(db, "SELECT status, COUNT(*) AS n FROM alerts GROUP BY status ORDER BY status")) {
             byStatus.add(row.get("status") + " " + row.get("n"));
@@ -467,8 +470,7 @@ public final class ErrorStorm {
             System.out.printf(Locale.ROOT, "| drops: alerts | %,d (queue beyond the rate limit; by design) |%n",
                     al.path("dropped").asLong());
         }
-        System.out.printf(Locale.ROOT, "| candidates stored | %,d (%,d crash, %,d error bursts) |%n", candidates,
-                crashCandidates, candidates - crashCandidates);
+        System.out.printf(Locale.ROOT, "| candidates stored | %,d (%s) |%n", candidates, String.join(", ", byRule));
         if (healthAnswered) {
             System.out.printf(Locale.ROOT, "| analyses | %,d done, %,d queued at the end |%n",
                     h.path("ai").path("analyzed").asLong(), h.path("ai").path("queued").asLong());
