@@ -1,24 +1,18 @@
 package dev.eyes.app;
 
-import static dev.eyes.testing.FakeLlmServer.ollamaStream;
-
 import dev.eyes.analysis.Analyzer;
 import dev.eyes.analysis.InsightParser;
 import dev.eyes.analysis.PromptBuilder;
 import dev.eyes.analysis.Redactor;
 import dev.eyes.analysis.Scheduler;
 import dev.eyes.analysis.backend.MockBackend;
-import dev.eyes.event.LogEvent;
-import dev.eyes.event.MessageType;
 import dev.eyes.source.Platform;
 import dev.eyes.store.AnalysisStatus;
 import dev.eyes.store.AssessmentStore;
 import dev.eyes.store.CandidateStore;
 import dev.eyes.store.Database;
 import dev.eyes.store.Tx;
-import dev.eyes.testing.Answers;
 import dev.eyes.testing.Await;
-import dev.eyes.testing.FakeLlmServer;
 import dev.eyes.testing.Triggers;
 import java.nio.file.Files;
 import java.nio.file.Path;

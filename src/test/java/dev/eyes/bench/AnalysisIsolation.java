@@ -58,7 +58,8 @@ public final class AnalysisIsolation {
         for (int r = 0; r < rounds; r++) {
             ratios.add(hanging.get(r).rate() / healthy.get(r).rate());
         }
-        System.out.printf(Locale.ROOT, "## P5 isolation: ingest rate while the AI backend hangs vs answers at once%n%n");
+        System.out.printf(Locale.ROOT,
+                "## P5 isolation: ingest rate while the AI backend hangs vs answers at once%n%n");
         System.out.printf(Locale.ROOT, "The in-process observer fed %,d error events from %,d sources (%,d "
                 + "triggers, each analysed) straight into its event loop; events/s from the first event until "
                 + "every trigger is committed. Backend: a local Ollama-protocol server that answers at once "

@@ -268,7 +268,8 @@ public final class DetectionLatency {
         try {
             for (int i = 0; i < total; i++) {
                 Write w = path.prepare(tag + "-" + i);
-                String message = "p4m" + i + "x segfault at 0 ip 00007f3a9c2e1b20 sp 00007ffd5e8 error 4 in libbench.so";
+                String message = "p4m" + i + "x segfault at 0 ip 00007f3a9c2e1b20 sp 00007ffd5e8 error 4 in "
+                        + "libbench.so";
                 if (i == 0) {
                     // the first one waits until both followers are reading
                     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
