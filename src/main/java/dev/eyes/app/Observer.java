@@ -100,6 +100,7 @@ public final class Observer {
     private SqliteAlertStore alertStore;
     private AlertManager alerts;
     private volatile InsightSink extraSink = InsightSink.NONE;
+    private final List<java.util.function.Consumer<StoredCandidate>> storedListeners = new CopyOnWriteArrayList<>();
     private Recorder recorder;
     private EventLoop loop;
     private BackendHealth backendHealth;
@@ -299,6 +300,7 @@ public final class Observer {
     /** On the writer thread, right after the commit: only queues (never waits for the analysis). */
     private void onStored(StoredCandidate c) {
         LOG.debug("stored candidate {} ({})", c.id(), c.trigger().rule());
+        storedListeners.forEach(l -> l.accept(c));
         DashboardEvents d = dashboard;
         if (d != null) {
             d.stored(c); // before its analysis starts: the live feed shows them in that order
@@ -306,6 +308,11 @@ public final class Observer {
         if (c.status() == AnalysisStatus.PENDING) {
             analyzer.submit(c.id(), c.trigger());
         }
+    }
+
+    /** Called on the writer thread right after each trigger is committed (detection-latency benchmark). */
+    public void addStoredListener(java.util.function.Consumer<StoredCandidate> listener) {
+        storedListeners.add(listener);
     }
 
     /**

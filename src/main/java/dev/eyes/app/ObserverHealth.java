@@ -61,7 +61,8 @@ final class ObserverHealth {
             public Health.PipelineHealth pipeline() {
                 EventLoop l = loop.get();
                 return l == null ? null : new Health.PipelineHealth(l.queueDepth(), l.queueCapacity(), l.accepted(),
-                        l.droppedSamples(), l.sampleQueueDepth(), l.sampleQueueCapacity(), l.processed());
+                        l.droppedSamples(), l.sampleQueueDepth(), l.sampleQueueCapacity(), l.processed(),
+                        l.maxQueueDepth());
             }
 
             @Override

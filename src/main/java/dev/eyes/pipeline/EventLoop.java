@@ -33,10 +33,13 @@ public final class EventLoop implements EventSink {
 
     private final EventProcessor processor;
     private final BlockingQueue<Item> queue;
+    private final int capacity;
     private final BlockingQueue<Event> samples;
     private final AtomicLong droppedSamples = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong processed = new AtomicLong();
+    /** The most log events seen waiting at once (sampled by the loop at the start of each batch). */
+    private volatile int maxQueueDepth;
     private volatile boolean accepting = true;
     private volatile RuntimeException failure;
     private volatile Thread thread;
@@ -44,6 +47,7 @@ public final class EventLoop implements EventSink {
     public EventLoop(EventProcessor processor, int capacity, int sampleCapacity) {
         this.processor = processor;
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
         this.samples = new ArrayBlockingQueue<>(sampleCapacity);
     }
 
@@ -102,8 +106,13 @@ public final class EventLoop implements EventSink {
         return queue.size();
     }
 
+    /** The most log events that were waiting at once since the start (its high-water mark). */
+    public int maxQueueDepth() {
+        return maxQueueDepth;
+    }
+
     public int queueCapacity() {
-        return queue.size() + queue.remainingCapacity();
+        return capacity;
     }
 
     /** Metrics/disk samples waiting. */
@@ -163,6 +172,11 @@ public final class EventLoop implements EventSink {
                     continue;
                 }
                 batch.add(first);
+                // the one just taken and those behind it; a source may refill the freed slot meanwhile
+                int depth = Math.min(capacity, 1 + queue.size());
+                if (depth > maxQueueDepth) {
+                    maxQueueDepth = depth; // only this thread writes it
+                }
                 queue.drainTo(batch, BATCH - 1);
                 boolean stop = false;
                 for (Item item : batch) {
@@ -194,6 +208,11 @@ public final class EventLoop implements EventSink {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Error e) {
+            // nothing reads the queue after this: say so loudly (bin/eyes also exits on OutOfMemoryError, so a
+            // service manager restarts Eyes, which resumes from its checkpoints)
+            LOG.error("event loop stopped by {}; events are no longer processed", e.toString());
+            throw e;
         } finally {
             processor.flushCheckpoints();
             // tasks queued behind STOP still run (on this thread, in order), so their callers never wait forever

@@ -22,15 +22,22 @@ import java.util.Map;
  * </ul>
  * "now" is event time: the newest timestamp seen. Each source keeps two deques (current, baseline) and a count
  * per signature, so an event costs O(1) amortised whatever the buffer size. A source's window holds at most
- * {@code maxPerSource} entries (oldest dropped first); sources idle for 2W are forgotten.
+ * {@code maxPerSource} entries (oldest dropped first); sources idle for 2W are forgotten. All sources together
+ * hold at most {@link #TOTAL_PER_SOURCE_LIMIT} × {@code maxPerSource} entries: beyond that the least recently
+ * active sources are forgotten, so a storm from thousands of sources cannot exhaust the heap.
  */
 public final class ErrorFrequencyRule implements Rule {
     public static final String NAME = "ErrorFrequencyRule";
     static final int EVIDENCE_LIMIT = 200;
+    /** All sources' windows together hold at most this many times {@code maxPerSource} entries. */
+    public static final int TOTAL_PER_SOURCE_LIMIT = 100;
 
     private final int threshold;
     private final Duration window;
     private final int maxPerSource;
+    private final long maxTotal;
+    /** Entries in all sources' windows. */
+    private long total;
     private final BenignNoise benign;
     private final LinkedHashMap<LogSource, SourceWindow> sources = new LinkedHashMap<>(64, 0.75f, true);
     private Instant now = Instant.EPOCH;
@@ -39,6 +46,7 @@ public final class ErrorFrequencyRule implements Rule {
         this.threshold = threshold;
         this.window = window;
         this.maxPerSource = Math.max(maxPerSource, threshold * 2 + 2);
+        this.maxTotal = (long) this.maxPerSource * TOTAL_PER_SOURCE_LIMIT;
         this.benign = benign;
     }
 
@@ -52,6 +60,11 @@ public final class ErrorFrequencyRule implements Rule {
         return sources.size();
     }
 
+    /** Entries held in all sources' windows (for tests). */
+    long trackedEntries() {
+        return total;
+    }
+
     private record Signature(MessageType type, String message) {
     }
 
@@ -59,7 +72,7 @@ public final class ErrorFrequencyRule implements Rule {
     }
 
     /** Per-source sliding state. counts[0] = current window, counts[1] = baseline window. */
-    private static final class SourceWindow {
+    private final class SourceWindow {
         final ArrayDeque<Entry> current = new ArrayDeque<>();
         final ArrayDeque<Entry> baseline = new ArrayDeque<>();
         final Map<Signature, int[]> counts = new HashMap<>();
@@ -84,6 +97,7 @@ public final class ErrorFrequencyRule implements Rule {
 
         void dropBaselineHead() {
             Entry e = baseline.pollFirst();
+            total--;
             int[] c = counts.get(e.signature);
             if (--c[1] == 0 && c[0] == 0) {
                 counts.remove(e.signature);
@@ -92,6 +106,7 @@ public final class ErrorFrequencyRule implements Rule {
 
         void dropCurrentHead() {
             Entry e = current.pollFirst();
+            total--;
             int[] c = counts.get(e.signature);
             if (--c[0] == 0) {
                 distinctCurrent--;
@@ -103,6 +118,7 @@ public final class ErrorFrequencyRule implements Rule {
 
         int[] add(Entry e) {
             current.addLast(e);
+            total++;
             int[] c = counts.computeIfAbsent(e.signature, k -> new int[2]);
             if (c[0]++ == 0) {
                 distinctCurrent++;
@@ -144,6 +160,7 @@ public final class ErrorFrequencyRule implements Rule {
         if (at.isBefore(currentStart)) {
             // belongs to the baseline window
             w.baseline.addLast(new Entry(at, sig));
+            total++;
             w.counts.computeIfAbsent(sig, k -> new int[2])[1]++;
             w.last = at;
             c = null;
@@ -158,6 +175,12 @@ public final class ErrorFrequencyRule implements Rule {
             }
         }
         evictIdle(baselineStart);
+        // over the total: forget the least recently active sources (this one was just used: it is the newest)
+        Iterator<SourceWindow> lru = sources.values().iterator();
+        while (total > maxTotal && sources.size() > 1) {
+            total -= lru.next().size();
+            lru.remove();
+        }
         if (c == null) {
             return;
         }
@@ -192,6 +215,7 @@ public final class ErrorFrequencyRule implements Rule {
         while (it.hasNext() && checked++ < 4) {
             Map.Entry<LogSource, SourceWindow> eldest = it.next();
             if (eldest.getValue().last.isBefore(horizon)) {
+                total -= eldest.getValue().size();
                 it.remove();
             } else {
                 break;

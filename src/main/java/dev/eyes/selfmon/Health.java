@@ -95,7 +95,8 @@ public record Health(Instant checkedAt, long pid, String version, State state, I
      * counted.
      */
     public record PipelineHealth(int queueDepth, int queueCapacity, long acceptedEvents, long droppedSamples,
-                                 int sampleQueueDepth, int sampleQueueCapacity, long processedEvents) {
+                                 int sampleQueueDepth, int sampleQueueCapacity, long processedEvents,
+                                 int maxQueueDepth) {
     }
 
     /**

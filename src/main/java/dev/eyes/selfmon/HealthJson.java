@@ -26,7 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
  *  "sources": [{"name": "journald", "kind": "log", "parser": "journald-json", "state": "running", "reason": "",
  *               "restarts": 0, "since": "...", "events_ingested": 42, "records_skipped": 0}],
  *  "pipeline": {"queue_depth": 0, "queue_capacity": 8192, "accepted_events": 42, "dropped_samples": 0,
- *               "sample_queue_depth": 0, "sample_queue_capacity": 256, "processed_events": 60},
+ *               "sample_queue_depth": 0, "sample_queue_capacity": 256, "processed_events": 60,
+ *               "max_queue_depth": 12},
  *  "store": {"path": "...", "writing": true, "backlog": 0, "stored_triggers": 1, "failed_writes": 0,
  *            "last_error": null, "last_error_at": null, "candidates": {"pending": 1}},
  *  "ai": null | {"backend", "model", "target", "reachable", "ready", "message", "checked_at", "automatic_analysis",
@@ -99,6 +100,7 @@ public final class HealthJson {
             x.put("sample_queue_depth", l.sampleQueueDepth());
             x.put("sample_queue_capacity", l.sampleQueueCapacity());
             x.put("processed_events", l.processedEvents());
+            x.put("max_queue_depth", l.maxQueueDepth());
         }
         Health.StoreHealth s = h.store();
         if (s == null) {
@@ -221,7 +223,8 @@ public final class HealthJson {
         Health.PipelineHealth pipeline = l.isObject() ? new Health.PipelineHealth(l.path("queue_depth").asInt(0),
                 l.path("queue_capacity").asInt(0), l.path("accepted_events").asLong(0),
                 l.path("dropped_samples").asLong(0), l.path("sample_queue_depth").asInt(0),
-                l.path("sample_queue_capacity").asInt(0), l.path("processed_events").asLong(0)) : null;
+                l.path("sample_queue_capacity").asInt(0), l.path("processed_events").asLong(0),
+                l.path("max_queue_depth").asInt(0)) : null;
         JsonNode s = n.path("store");
         Health.StoreHealth store = null;
         if (s.isObject()) {

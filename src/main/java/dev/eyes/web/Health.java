@@ -68,7 +68,9 @@ public record Health(Instant checkedAt, List<Problem> problems, List<SourceHealt
                               String lastError, Instant lastErrorAt) {
     }
 
-    public record PipelineHealth(int queueDepth, int queueCapacity, long acceptedEvents, long droppedSamples) {
+    /** @param maxQueueDepth the most log events that waited in the queue at once since the start */
+    public record PipelineHealth(int queueDepth, int maxQueueDepth, int queueCapacity, long acceptedEvents,
+                                 long droppedSamples) {
     }
 
     @Override
@@ -166,6 +168,7 @@ public record Health(Instant checkedAt, List<Problem> problems, List<SourceHealt
         } else {
             ObjectNode o = n.putObject("pipeline");
             o.put("queue_depth", pipeline.queueDepth());
+            o.put("max_queue_depth", pipeline.maxQueueDepth());
             o.put("queue_capacity", pipeline.queueCapacity());
             o.put("accepted_events", pipeline.acceptedEvents());
             o.put("dropped_samples", pipeline.droppedSamples());

@@ -1,24 +1,18 @@
 package dev.eyes.app;
 
-import static dev.eyes.testing.FakeLlmServer.ollamaStream;
-
 import dev.eyes.analysis.Analyzer;
 import dev.eyes.analysis.InsightParser;
 import dev.eyes.analysis.PromptBuilder;
 import dev.eyes.analysis.Redactor;
 import dev.eyes.analysis.Scheduler;
 import dev.eyes.analysis.backend.MockBackend;
-import dev.eyes.event.LogEvent;
-import dev.eyes.event.MessageType;
 import dev.eyes.source.Platform;
 import dev.eyes.store.AnalysisStatus;
 import dev.eyes.store.AssessmentStore;
 import dev.eyes.store.CandidateStore;
 import dev.eyes.store.Database;
 import dev.eyes.store.Tx;
-import dev.eyes.testing.Answers;
 import dev.eyes.testing.Await;
-import dev.eyes.testing.FakeLlmServer;
 import dev.eyes.testing.Triggers;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +28,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Figures for the README, not assertions: per-analysis overhead without the backend, and the ingest rate while
- * the backend hangs compared with a healthy one, in one run. Run with
+ * Figures for the README, not assertions: per-analysis overhead without the backend (the ingest rate while the
+ * backend hangs is {@code bin/bench P5}, {@link dev.eyes.bench.AnalysisIsolation}). Run with
  * {@code mvn -B test -Dtest=AnalysisFiguresTest -Deyes.figures=true}; the figures are printed to
  * {@code target/analysis-figures.txt}.
  */
@@ -60,7 +54,6 @@ class AnalysisFiguresTest {
         say("Eyes analysis figures, %s, %d CPUs, Java %s", Instant.now(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
         overhead();
-        ingest();
         Files.createDirectories(Path.of("target"));
         Files.write(Path.of("target/analysis-figures.txt"), report);
     }
@@ -96,62 +89,4 @@ class AnalysisFiguresTest {
         analyzer.stop(Duration.ofSeconds(5));
         timers.shutdown();
     }
-
-    /** Events/s from the first event until every trigger is stored, with a healthy and with a hanging backend. */
-    private void ingest() throws Exception {
-        List<Double> healthy = new ArrayList<>();
-        List<Double> hanging = new ArrayList<>();
-        run(true, "warm-up");
-        for (int round = 1; round <= 3; round++) {
-            healthy.add(run(true, "healthy " + round));
-            hanging.add(run(false, "hanging " + round));
-        }
-        double h = median(healthy);
-        double g = median(hanging);
-        say("Ingest rate, median of 3 rounds: healthy backend %.0f events/s, hanging backend %.0f events/s; "
-                + "hanging / healthy = %.2f", h, g, g / h);
-    }
-
-    private double run(boolean healthy, String label) throws Exception {
-        Path round = Files.createTempDirectory(dir, "ingest");
-        Path log = round.resolve("app.log");
-        Files.writeString(log, "");
-        FakeLlmServer server = new FakeLlmServer();
-        server.always(healthy ? ollamaStream(Answers.GOOD) : FakeLlmServer.hang());
-        Observer o = ObserverAnalysisTest.start(ObserverAnalysisTest.config(log, round.resolve("eyes.db"),
-                server.url(), 300, ""));
-        try {
-            CandidateStore candidates = new CandidateStore(o.database());
-            Instant base = Instant.now();
-            int events = SOURCES * EVENTS_PER_SOURCE;
-            long t0 = System.nanoTime();
-            for (int k = 0; k < EVENTS_PER_SOURCE; k++) {
-                for (int s = 0; s < SOURCES; s++) {
-                    o.loop().put(new LogEvent(base.plusMillis(k * 5L), MessageType.ERROR, "svc" + s + ".service", "",
-                            "svc" + s, 1000 + s, "request " + k + " failed: upstream timed out"), null);
-                }
-            }
-            Await.until("all processed", Duration.ofMinutes(5), () -> o.loop().processor().processed() == events);
-            long loopDone = System.nanoTime();
-            o.recorder().sync(Duration.ofMinutes(5));
-            long stored = System.nanoTime();
-            long count = candidates.count();
-            double rate = events / ((stored - t0) / 1e9);
-            Analyzer.Stats st = o.analyzer().stats();
-            say("  %-9s %d events, %d triggers stored: %.0f events/s to stored (rules alone %.0f events/s); "
-                    + "analyses: %d done, %d running, %d queued", label, events, count, rate,
-                    events / ((loopDone - t0) / 1e9), st.analyzed(), st.running(), st.ready());
-            return rate;
-        } finally {
-            o.stop(Duration.ofSeconds(5));
-            server.close();
-        }
-    }
-
-    private static double median(List<Double> xs) {
-        List<Double> s = new ArrayList<>(xs);
-        s.sort(Double::compare);
-        return s.get(s.size() / 2);
-    }
-
 }

@@ -139,6 +139,7 @@ class PipelineTest {
         producer.join(5000);
         assertThat(loop.stop(Duration.ofSeconds(5))).isTrue();
         assertThat(order).containsExactly("e0", "e1", "e2", "e3", "e4", "e5");
+        assertThat(loop.maxQueueDepth()).as("the high-water mark is the full queue").isEqualTo(4);
         assertThat(seen.get()).isEqualTo(6 + 2);
         assertThat(loop.put(log(20, "late"), null)).isFalse();
     }

@@ -215,4 +215,27 @@ class ErrorFrequencyRuleTest {
         h.feed(error(1000, "late", "m"));
         assertThat(r.trackedSources()).isLessThan(2100);
     }
+
+    /** A storm from many sources: the windows together stay within 100 × maxPerSource, and bursts still fire. */
+    @Test
+    void allSourcesTogetherStayWithinTheirTotalAndEveryBurstStillFires() {
+        ErrorFrequencyRule r = new ErrorFrequencyRule(5, Duration.ofSeconds(10), 12, new BenignNoise(List.of()));
+        RuleHarness h = new RuleHarness(r);
+        long most = 0;
+        for (int s = 0; s < 500; s++) {
+            for (int k = 0; k < 12; k++) {
+                h.feed(error(s * 0.01 + k * 0.0001, "svc" + s, "failure " + k));
+                most = Math.max(most, r.trackedEntries());
+            }
+        }
+        assertThat(most).isEqualTo(12L * ErrorFrequencyRule.TOTAL_PER_SOURCE_LIMIT);
+        assertThat(r.trackedSources()).isEqualTo(ErrorFrequencyRule.TOTAL_PER_SOURCE_LIMIT);
+        assertThat(h.triggers).hasSize(500); // each source's 6th distinct message, none forgotten mid-burst
+        // later, one source alone: the idle ones are forgotten and the count follows them down
+        for (int i = 0; i < 200; i++) {
+            h.feed(error(100 + i * 0.01, "late", "failure " + i));
+        }
+        assertThat(r.trackedSources()).isEqualTo(1);
+        assertThat(r.trackedEntries()).isEqualTo(12);
+    }
 }

@@ -21,7 +21,7 @@ class HealthJsonTest {
                                 "waiting for /var/log/app.log to exist", 0, T, 0, 0),
                         new Health.SourceHealth("metrics", "metrics", null, "running",
                                 "unavailable: rapl: no RAPL", 0, T, 120, 0)),
-                new Health.PipelineHealth(10, 8192, 500, 3, 0, 256, 620),
+                new Health.PipelineHealth(10, 8192, 500, 3, 0, 256, 620, 40),
                 new Health.StoreHealth("/var/lib/eyes/eyes.db", true, 0, 5, 1, null, null,
                         Map.of("pending", 2L, "analyzed", 3L)),
                 new Health.AiHealth("ollama", "llama3", "http://localhost:11434", false, false,
@@ -53,7 +53,7 @@ class HealthJsonTest {
 
         Health quiet = new Health(T, 1, "v", Health.State.RUNNING, T,
                 List.of(new Health.SourceHealth("journald", "log", "journald-json", "running", "", 0, T, 0, 0)),
-                new Health.PipelineHealth(0, 8192, 0, 0, 0, 256, 0), null, null, null, null, null, List.of());
+                new Health.PipelineHealth(0, 8192, 0, 0, 0, 256, 0, 0), null, null, null, null, null, List.of());
         assertThat(quiet.status()).isEqualTo(Health.OK);
         assertThat(quiet.problems()).isEmpty();
     }

@@ -24,7 +24,7 @@ class TelemetryTest {
         final Map<String, ParserCounts> parsers = new LinkedHashMap<>();
         final Map<String, Long> evaluations = new LinkedHashMap<>();
         Map<String, Long> candidates = Map.of();
-        Health.PipelineHealth pipeline = new Health.PipelineHealth(3, 8192, 100, 2, 1, 256, 120);
+        Health.PipelineHealth pipeline = new Health.PipelineHealth(3, 8192, 100, 2, 1, 256, 120, 9);
         Health.StoreHealth store = new Health.StoreHealth("/tmp/eyes.db", true, 4, 7, 1, null, null, Map.of());
 
         @Override

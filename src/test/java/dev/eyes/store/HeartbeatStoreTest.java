@@ -22,7 +22,7 @@ class HeartbeatStoreTest {
     static Health health(Instant at, Health.State state) {
         return new Health(at, 777, "0.1.0", state, at.minusSeconds(60),
                 List.of(new Health.SourceHealth("journald", "log", "journald-json", "running", "", 0, at, 3, 0)),
-                new Health.PipelineHealth(0, 8192, 3, 0, 0, 256, 3),
+                new Health.PipelineHealth(0, 8192, 3, 0, 0, 256, 3, 2),
                 new Health.StoreHealth("x.db", true, 0, 0, 0, null, null, Map.of()), null, null, null, null,
                 List.of());
     }
