@@ -580,7 +580,7 @@ public final class AlertManager implements InsightSink, AutoCloseable {
         limiter.reserve();
         inFlight.put(alertId, new InFlight(f.candidateId(), f.severity(), f.title(), targets.size()));
         long candidate = f.candidateId();
-        Supplier<JsonNode> json = memo(() -> {
+        Supplier<JsonNode> json = Delivery.once(() -> {
             try {
                 return AlertJson.record(ledger.record(candidate));
             } catch (StoreException e) {
@@ -591,52 +591,7 @@ public final class AlertManager implements InsightSink, AutoCloseable {
         Notification n = new Notification(alertId, candidate, f.rootId(), f.severity(), f.title(), f.body(), f.rule(),
                 f.source(), json);
         for (Notifier t : targets) {
-            deliveries.execute(() -> inbox.add(new NotifierDone(alertId, t.name(), call(t, n))));
-        }
-    }
-
-    private static <T> Supplier<T> memo(Supplier<T> s) {
-        return new Supplier<>() {
-            private T value;
-            private boolean done;
-
-            @Override
-            public synchronized T get() {
-                if (!done) {
-                    value = s.get();
-                    done = true;
-                }
-                return value;
-            }
-        };
-    }
-
-    /** One notifier's delivery on its own virtual thread, abandoned (and interrupted) after its deadline. */
-    private List<DeliveryAttempt> call(Notifier t, Notification n) {
-        CompletableFuture<List<DeliveryAttempt>> f = new CompletableFuture<>();
-        Thread th = Thread.ofVirtual().name("eyes-notify").start(() -> {
-            try {
-                List<DeliveryAttempt> a = t.deliver(n);
-                f.complete(a == null || a.isEmpty()
-                        ? List.of(DeliveryAttempt.failed(t.name(), clock.instant(), "the notifier reported nothing"))
-                        : a);
-            } catch (Throwable e) {
-                f.complete(List.of(DeliveryAttempt.failed(t.name(), clock.instant(), "notifier error: " + e)));
-            }
-        });
-        Duration limit = t.deadline().plusSeconds(1);
-        try {
-            return f.get(limit.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            th.interrupt();
-            return List.of(DeliveryAttempt.failed(t.name(), clock.instant(), "did not finish within "
-                    + limit.toSeconds() + " s"));
-        } catch (InterruptedException e) {
-            th.interrupt();
-            Thread.currentThread().interrupt();
-            return List.of(DeliveryAttempt.failed(t.name(), clock.instant(), "interrupted (Eyes is stopping)"));
-        } catch (java.util.concurrent.ExecutionException e) {
-            return List.of(DeliveryAttempt.failed(t.name(), clock.instant(), "notifier error: " + e.getCause()));
+            deliveries.execute(() -> inbox.add(new NotifierDone(alertId, t.name(), Delivery.run(t, n, clock))));
         }
     }
 

@@ -2,10 +2,8 @@ package dev.eyes.analysis;
 
 import dev.eyes.analysis.AnalysisException.Kind;
 import dev.eyes.analysis.backend.Backend;
-import dev.eyes.analysis.backend.BackendRequest;
 import dev.eyes.analysis.backend.Exchange;
 import dev.eyes.analysis.backend.Probe;
-import dev.eyes.analysis.backend.Reply;
 import dev.eyes.config.AiConfig;
 import dev.eyes.rule.Trigger;
 import java.time.Duration;
@@ -94,10 +92,7 @@ public final class Analyzer {
 
     private final Settings settings;
     private final Backend backend;
-    private final Redactor redactor;
-    private final PromptBuilder prompts;
-    private final InsightParser parser;
-    private final InsightSanitizer sanitizer = new InsightSanitizer();
+    private final Consultation consultation;
     private final AnalysisRecords records;
     private final Scheduler retryScheduler;
     private final Scheduler realTime;
@@ -120,7 +115,7 @@ public final class Analyzer {
     private final AtomicLong failedCount = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
     private final StoreRetry stores;
-    private volatile String requestsFailure;
+    private final ManualRequests requests;
 
     /**
      * @param retryScheduler time for the retry queue's backoff (inject a manual one in tests)
@@ -130,15 +125,15 @@ public final class Analyzer {
                     AnalysisRecords records, Scheduler retryScheduler, Scheduler realTime, InsightSink sink) {
         this.settings = settings;
         this.backend = backend;
-        this.redactor = redactor;
-        this.prompts = prompts;
-        this.parser = parser;
         this.records = records;
         this.retryScheduler = retryScheduler;
         this.realTime = realTime;
         this.sink = sink == null ? InsightSink.NONE : sink;
         this.retries = new RetryQueue<>(settings.retryQueueSize());
         this.stores = new StoreRetry(records, this::accepting);
+        this.requests = new ManualRequests(records, realTime, id -> submit(id, null), this::accepting);
+        this.consultation = new Consultation(backend, redactor, prompts, parser, realTime, settings.timeout(), listeners,
+                Analyzer::safely);
     }
 
     /**
@@ -217,54 +212,13 @@ public final class Analyzer {
             });
         }
         if (pollRequests) {
-            schedulePoll();
+            requests.start();
         }
-    }
-
-    private void schedulePoll() {
-        realTime.schedule(REQUEST_POLL, () -> Thread.ofVirtual().name("eyes-analysis-requests").start(() -> {
-            pollRequests();
-            boolean again;
-            lock.lock();
-            try {
-                again = !stopping;
-            } finally {
-                lock.unlock();
-            }
-            if (again) {
-                schedulePoll();
-            }
-        }));
     }
 
     /** Takes the manual requests other processes wrote and queues their candidates. Returns how many. */
     public int pollRequests() {
-        List<Long> ids;
-        try {
-            ids = records.takeRequests();
-        } catch (Exception e) {
-            // polled every 2 s: said once while it keeps failing (a locked or full database), not every time
-            if (requestsFailure == null) {
-                LOG.warn("analysis: cannot read manual analysis requests ({}); trying again every {} s",
-                        e.getMessage(), REQUEST_POLL.toSeconds());
-            }
-            requestsFailure = e.getMessage();
-            return 0;
-        }
-        if (requestsFailure != null) {
-            requestsFailure = null;
-            LOG.info("analysis: manual analysis requests are read again");
-        }
-        int n = 0;
-        for (long id : ids) {
-            if (submit(id, null)) {
-                n++;
-            }
-        }
-        if (n > 0) {
-            LOG.info("analysis: {} manual request(s) queued", n);
-        }
-        return n;
+        return requests.poll();
     }
 
     /** Queues a stored, pending candidate whose trigger is not at hand (it is loaded when its turn comes). */
@@ -373,34 +327,9 @@ public final class Analyzer {
     /** One attempt; returns normally once the assessment is stored (or the candidate turned out not pending). */
     private void attempt(Running r, Trigger trigger, int attempt) throws AnalysisException, InterruptedException {
         long id = r.job.id;
-        long t0 = System.nanoTime();
-        Redactor.RedactedTrigger red = redactor.redact(trigger);
-        PromptBuilder.Prompt prompt = prompts.build(red.trigger());
-        // a last pass over everything that is sent: nothing unredacted may leave, whatever the prompt contains
-        Redactor.Result system = redactor.redact(prompt.system());
-        Redactor.Result user = redactor.redact(prompt.user());
-        int redactions = red.count() + system.total() + user.total();
-        BackendRequest request = new BackendRequest(system.text(), user.text(), trigger.expectedSeverity(),
-                PromptBuilder.clean(red.trigger().reason(), 200));
-        for (AnalysisListener l : listeners) {
-            safely(() -> l.started(id, attempt, backend.name(), backend.model()));
-        }
-        long sent = System.nanoTime();
-        Reply reply;
-        long received;
-        Insight parsed;
-        try {
-            reply = exchange(r, request);
-            received = System.nanoTime();
-            parsed = parse(reply);
-        } catch (AnalysisException e) {
-            attemptEnded(id, System.nanoTime() - sent, e.kind(), redactions);
-            throw e;
-        }
-        attemptEnded(id, received - sent, null, redactions);
-        Insight insight = sanitizer.sanitize(parsed, trigger.expectedSeverity());
-        AnalysisMetadata meta = new AnalysisMetadata(backend.name(), backend.model(), (received - sent) / 1_000_000,
-                attempt, redactions);
+        Consultation.Answer answer = consultation.ask(id, trigger, attempt, r.exchange);
+        Insight insight = answer.insight();
+        AnalysisMetadata meta = answer.metadata();
         OptionalLong assessment;
         try {
             assessment = storeWithRetry(() -> records.analyzed(id, insight, meta));
@@ -415,7 +344,7 @@ public final class Analyzer {
                     + e.getMessage(), null, e);
         }
         long done = System.nanoTime();
-        recordOverhead((sent - t0) + (done - received));
+        recordOverhead((answer.sentNanos() - answer.preparedNanos()) + (done - answer.receivedNanos()));
         if (assessment.isEmpty()) {
             LOG.info("analysis: candidate {} was no longer pending when its analysis finished; not stored", id);
             for (AnalysisListener l : listeners) {
@@ -432,45 +361,6 @@ public final class Analyzer {
             sink.accept(result);
         } catch (RuntimeException e) {
             LOG.error("analysis: handing candidate {} to the alert stage failed: {}", id, e.toString());
-        }
-    }
-
-    private Insight parse(Reply reply) throws AnalysisException {
-        try {
-            return parser.parse(reply.text());
-        } catch (AnalysisException e) {
-            if (reply.cutAtLimit()) {
-                throw AnalysisException.invalid(e.getMessage().replaceFirst("^Invalid response format: ", "")
-                        + " (the model stopped at ai.max_response_tokens)");
-            }
-            throw e;
-        }
-    }
-
-    private void attemptEnded(long id, long latencyNanos, Kind failure, int redactions) {
-        String kind = failure == null ? null : failure.name().toLowerCase(java.util.Locale.ROOT);
-        for (AnalysisListener l : listeners) {
-            safely(() -> l.attemptEnded(id, backend.name(), latencyNanos, kind, redactions));
-        }
-    }
-
-    private Reply exchange(Running r, BackendRequest request) throws AnalysisException, InterruptedException {
-        Exchange ex = r.exchange;
-        Scheduler.Cancellable watchdog = realTime.schedule(settings.timeout(), () -> ex.cancel(Kind.TIMEOUT));
-        ex.begin();
-        try {
-            long id = r.job.id;
-            return backend.complete(request, ex, chunk -> {
-                for (AnalysisListener l : listeners) {
-                    safely(() -> l.text(id, chunk));
-                }
-            });
-        } catch (AnalysisException e) {
-            // an I/O error caused by our own cancel is the cancel
-            throw ex.cancelled() && e.kind() != Kind.TIMEOUT && e.kind() != Kind.CANCELLED ? ex.cancellation() : e;
-        } finally {
-            watchdog.cancel();
-            ex.end();
         }
     }
 
