@@ -35,8 +35,13 @@ public record MemoryPressureTool(long totalBytes, long pageSize, Integer freePer
                 total = Numbers.parseLong(sp < 0 ? rest : rest.substring(0, sp), -1);
                 int ps = rest.indexOf("page size of ");
                 if (ps >= 0) {
-                    String p = rest.substring(ps + 13).replaceAll("[^0-9].*$", "");
-                    pageSize = Numbers.parseLong(p, -1);
+                    // the leading digits (a scan, not a regex: "[^0-9].*$" is quadratic on a long line)
+                    int from = ps + 13;
+                    int to = from;
+                    while (to < rest.length() && rest.charAt(to) >= '0' && rest.charAt(to) <= '9') {
+                        to++;
+                    }
+                    pageSize = Numbers.parseLong(rest.substring(from, to), -1);
                 }
             } else if (line.startsWith("System-wide memory free percentage:")) {
                 String v = line.substring(35).strip();

@@ -44,7 +44,7 @@ public record Powermetrics(Instant timestamp, double elapsedMs, Double cpuPowerM
         Double cpuPower = nonNegative(Plist.number(proc, "cpu_power"));
         if (cpuPower == null) {
             Double watts = nonNegative(Plist.number(proc, "package_watts"));
-            cpuPower = watts == null ? null : watts * 1000.0;
+            cpuPower = watts == null ? null : nonNegative(watts * 1000.0); // finite: 1e306 W is not a reading
         }
         if (cpuPower == null) {
             cpuPower = perSecond(Plist.number(proc, "cpu_energy"), elapsedSec);
@@ -125,11 +125,12 @@ public record Powermetrics(Instant timestamp, double elapsedMs, Double cpuPowerM
         if (milliJoules == null || milliJoules < 0 || seconds <= 0) {
             return null;
         }
-        return milliJoules / seconds; // mJ per s = mW
+        double mw = milliJoules / seconds; // mJ per s = mW
+        return Double.isFinite(mw) ? mw : null;
     }
 
     private static Double nonNegative(Double v) {
-        return v == null || v < 0 ? null : v;
+        return v == null || v < 0 || !Double.isFinite(v) ? null : v;
     }
 
     private static double clamp(double pct) {

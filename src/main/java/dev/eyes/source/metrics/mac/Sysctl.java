@@ -30,20 +30,19 @@ public final class Sysctl {
         }
         for (String line : text.split("\n")) {
             int colon = line.indexOf(": ");
+            int valueAt = colon + 2;
             if (colon <= 0) {
-                int eq = line.indexOf(" = ");
-                if (eq <= 0 || line.substring(0, eq).contains(" ")) {
-                    continue;
-                }
-                colon = eq;
-                m.put(line.substring(0, colon).strip(), line.substring(colon + 3).strip());
+                colon = line.indexOf(" = ");
+                valueAt = colon + 3;
+            }
+            if (colon <= 0) {
                 continue;
             }
             String name = line.substring(0, colon).strip();
-            if (name.isEmpty() || name.contains(" ")) {
+            if (name.isEmpty() || name.chars().anyMatch(Character::isWhitespace)) {
                 continue;
             }
-            m.put(name, line.substring(colon + 2).strip());
+            m.put(name, line.substring(valueAt).strip());
         }
         return m;
     }

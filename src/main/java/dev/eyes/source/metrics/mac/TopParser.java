@@ -141,7 +141,7 @@ public final class TopParser {
             }
             int comma = rest.lastIndexOf(", ");
             int unused = rest.indexOf(" unused");
-            if (comma >= 0 && unused > comma) {
+            if (comma >= 0 && unused >= comma + 2) {
                 memUnused = sizeMb(rest.substring(comma + 2, unused).strip());
             }
         } else if (line.startsWith("PID ") || line.equals("PID")) {

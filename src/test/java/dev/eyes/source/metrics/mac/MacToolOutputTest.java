@@ -193,4 +193,25 @@ class MacToolOutputTest {
         assertThat(s.processes()).extracting(ProcessMetric::process).containsExactly("good");
         assertThat(p.skipped()).isEqualTo(1);
     }
+
+    /** Found by ParserFuzz (bin/soak R4): three regressions in the macOS tool parsers. */
+    @Test
+    void fuzzFindingsStayFixed() {
+        // "17, unused": the comma right before " unused" left an empty (and inverted) range
+        TopParser p = new TopParser(0);
+        for (String line : ("Processes: 10 total, 1 running\n2026/05/24 22:30:17\n"
+                + "CPU usage: 1.00% user, 1.00% sys, 98.00% idle\n"
+                + "PhysMem: 4077M used (932M wired), 17, unused.\n").split("\n")) {
+            p.feedLine(line);
+        }
+        TopParser.Sample s = p.finish();
+        assertThat(s.physMemUsedMb()).isEqualTo(4077.0);
+        assertThat(s.physMemUnusedMb()).isNull();
+        // a name that is only whitespace is no name
+        assertThat(Sysctl.parse("\t = 5\nhw.ncpu: 8\n\t: 3\n")).containsExactly(java.util.Map.entry("hw.ncpu", "8"));
+        // a page size after a very long line: read in one pass (a regex here was quadratic)
+        String longLine = "The system has 34359738368 (2097152 pages with a page size of 16384" + "x".repeat(200_000);
+        assertThat(MemoryPressureTool.parse(longLine + "\nSystem-wide memory free percentage: 50%").pageSize())
+                .isEqualTo(16384);
+    }
 }

@@ -238,4 +238,16 @@ class PowermetricsTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
         assertThat(Plist.asDict(Plist.parse(xml))).containsEntry("hw_model", "X");
     }
+
+    /** Found by ParserFuzz (bin/soak R4): package_watts of 1e306 became Infinity mW (so
+     * would an energy of 1e308 mJ over 1 ns). */
+    @Test
+    void anOverflowingPowerIsAbsentNotInfinite() throws Exception {
+        String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\"><dict>"
+                + "<key>elapsed_ns</key><integer>1</integer><key>processor</key><dict>"
+                + "<key>package_watts</key><real>1e306</real><key>cpu_energy</key><real>1e308</real></dict>"
+                + "</dict></plist>";
+        Powermetrics pm = Powermetrics.from(Plist.parse(xml.getBytes(StandardCharsets.UTF_8)));
+        assertThat(pm.cpuPowerMw()).isNull();
+    }
 }
