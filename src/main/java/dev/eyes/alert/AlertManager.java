@@ -373,8 +373,11 @@ public final class AlertManager implements InsightSink, AutoCloseable {
      * all older than a minute. Then the thread parks instead of waking every flush interval.
      */
     private boolean idle() {
-        return queue.isEmpty() && unrecorded.isEmpty() && !sweepNeeded && !overflowed.get()
-                && deliveredLastMinute == 0;
+        if (!queue.isEmpty() || !unrecorded.isEmpty() || sweepNeeded || overflowed.get()) {
+            return false;
+        }
+        deliveredLastMinute = limiter.used(clock.instant()); // a delivery just dispatched counts at once
+        return deliveredLastMinute == 0;
     }
 
     /** The periodic work: retries, an orphan sweep after an overflow or a failed write, and a flush. */

@@ -34,6 +34,37 @@ class AlertManagerTest {
         return a.candidateId();
     }
 
+    /** Idle, the alert thread parks until a message comes; it ticks only while the last minute's count runs down. */
+    @Test
+    void theThreadParksWhileThereIsNothingToDo() throws Exception {
+        RecordingNotifier n = new RecordingNotifier("rec", h.clock);
+        AlertManager m = h.manager(3, n);
+        java.util.Set<Thread> before = alertThreads();
+        m.start();
+        try {
+            Thread t = alertThreads().stream().filter(x -> !before.contains(x)).findFirst().orElseThrow();
+            dev.eyes.testing.Await.until("parked without a timeout", Duration.ofSeconds(10),
+                    () -> t.getState() == Thread.State.WAITING);
+            long id = id(h.raise(m, "svc.service/svc", Severity.WARNING, "failure"));
+            dev.eyes.testing.Await.until("delivered", Duration.ofSeconds(10), () -> n.candidates().contains(id));
+            // a delivery in the last minute (the manual clock stands still): it keeps ticking to count it down
+            dev.eyes.testing.Await.until("ticking", Duration.ofSeconds(10),
+                    () -> t.getState() == Thread.State.TIMED_WAITING);
+            assertThat(m.stats().deliveredLastMinute()).isEqualTo(1);
+            h.clock.advance(Duration.ofSeconds(61));
+            dev.eyes.testing.Await.until("parked again", Duration.ofSeconds(10),
+                    () -> t.getState() == Thread.State.WAITING);
+            assertThat(m.stats().deliveredLastMinute()).isZero();
+        } finally {
+            m.stop(Duration.ofSeconds(2));
+        }
+    }
+
+    private static java.util.Set<Thread> alertThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(x -> x.getName().equals("eyes-alerts"))
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
     @Test
     void deliversWithinTheRateLimitAndQueuesTheRestUntilTheWindowMoves() throws Exception {
         RecordingNotifier n = new RecordingNotifier("rec", h.clock);
