@@ -7,19 +7,16 @@ import dev.eyes.config.EyesConfig;
 import dev.eyes.config.SelfMonitoringConfig;
 import dev.eyes.pipeline.EventLoop;
 import dev.eyes.selfmon.Health;
-import dev.eyes.selfmon.HealthJson;
 import dev.eyes.selfmon.Observed;
 import dev.eyes.selfmon.SelfMonitor;
 import dev.eyes.store.CandidateStore;
 import dev.eyes.store.Recorder;
-import dev.eyes.web.HealthReport;
 import dev.eyes.web.HealthSource;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Connects the running observer's stages to its one health model ({@link SelfMonitor#health()}): the analysis
@@ -120,25 +117,8 @@ final class ObserverHealth {
         };
     }
 
-    /** The dashboard's health: self-monitoring's snapshot, in its wire format. */
+    /** The dashboard's health: self-monitoring's snapshot. */
     static HealthSource dashboard(SelfMonitor monitor) {
-        return () -> new Report(monitor.health());
-    }
-
-    private record Report(Health health) implements HealthReport {
-        @Override
-        public String status() {
-            return health.status();
-        }
-
-        @Override
-        public ObjectNode summaryJson() {
-            return HealthJson.summary(health);
-        }
-
-        @Override
-        public ObjectNode json() {
-            return HealthJson.toNode(health);
-        }
+        return monitor::health;
     }
 }

@@ -1,6 +1,7 @@
 package dev.eyes.web;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.eyes.selfmon.HealthJson;
 import dev.eyes.store.AgentReview;
 import dev.eyes.store.AlertException;
 import dev.eyes.store.AlertJson;
@@ -55,7 +56,7 @@ final class Api {
             case "silences" -> silences(r, s);
             case "health" -> {
                 only(r, s.size() == 2, "GET");
-                ObjectNode n = parts.health().health().json();
+                ObjectNode n = HealthJson.toNode(parts.health().health());
                 ObjectNode web = n.putObject("web");
                 web.put("live_clients", hub.clients());
                 web.put("dropped_live_clients", hub.droppedClients());

@@ -1,11 +1,11 @@
 package dev.eyes.web;
 
 /**
- * Where the dashboard reads how Eyes is doing. Called on request threads and every few seconds while live
- * clients are connected: it must be cheap (in-memory state, no I/O) and thread-safe. The observer supplies one
- * built from its parts; the self-monitoring model can replace it without the dashboard noticing.
+ * Where the dashboard reads how Eyes is doing: self-monitoring's snapshot ({@link dev.eyes.selfmon.Health}, in the
+ * wire format of {@link dev.eyes.selfmon.HealthJson}). Called on request threads and every few seconds while live
+ * clients are connected: it must be cheap (in-memory state, no I/O) and thread-safe.
  */
 @FunctionalInterface
 public interface HealthSource {
-    HealthReport health();
+    dev.eyes.selfmon.Health health();
 }

@@ -3,6 +3,7 @@ package dev.eyes.web;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.eyes.selfmon.HealthJson;
 import dev.eyes.config.BindAddress;
 import dev.eyes.store.AlertException;
 import dev.eyes.store.AlertJson;
@@ -24,7 +25,7 @@ import java.util.concurrent.Semaphore;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The local dashboard and its JSON API, on the JDK's own {@code com.sun.net.httpserver}: each request runs on a
@@ -209,11 +210,10 @@ public final class WebServer implements AutoCloseable {
                     }
                 }
                 try {
-                    HealthReport h = parts.health().health();
-                    JsonNode summary = h.summaryJson();
+                    ObjectNode summary = HealthJson.summary(parts.health().health());
                     String key = summary.get("status").asString() + summary.get("problems");
                     if (lastHealth != null && !lastHealth.equals(key)) {
-                        hub.publish("health", h.summaryJson());
+                        hub.publish("health", summary);
                     }
                     lastHealth = key;
                 } catch (RuntimeException e) {

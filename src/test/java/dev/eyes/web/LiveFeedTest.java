@@ -148,12 +148,12 @@ class LiveFeedTest {
         SseClient c = connect();
         awaitClients(1);
         Thread.sleep(300); // the watcher has seen the healthy state
-        w.health.set(new Health(Instant.now(), List.of(Health.Problem.critical("store", "writing fails: disk full")),
-                List.of(), null, null, null, null));
+        w.health.set(Healths.storeFailing("/var/lib/eyes/eyes.db", "database or disk is full"));
         SseClient.Event e = c.await("health", x -> true, Duration.ofSeconds(10));
         assertThat(e.json().get("status").asString()).isEqualTo("failing");
-        assertThat(e.json().get("problems").get(0).get("message").asString()).isEqualTo("writing fails: disk full");
-        w.health.set(new Health(Instant.now(), List.of(), List.of(), null, null, null, null));
+        assertThat(e.json().get("problems").get(0).get("message").asString()).isEqualTo("writing to the database "
+                + "/var/lib/eyes/eyes.db fails: database or disk is full — triggers wait in memory and are retried");
+        w.health.set(Healths.ok());
         c.await("health", x -> x.json().get("status").asString().equals("ok"), Duration.ofSeconds(10));
     }
 

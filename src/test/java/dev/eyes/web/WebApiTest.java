@@ -364,15 +364,15 @@ class WebApiTest {
 
     @Test
     void healthIsTheHealthSourcesAnswerWithTheLiveClients() throws Exception {
-        w.health.set(new Health(Instant.now(), List.of(Health.Problem.warning("ai",
-                "AI backend not reachable at http://localhost:11434: start Ollama (ollama serve) or configure [ai]")),
-                List.of(new Health.SourceHealth("journald", "degraded", "journalctl exited", 3, T)),
-                null, null, null, null));
+        w.health.set(Healths.of(List.of(new dev.eyes.selfmon.Health.SourceHealth("journald", "log", "journald-json",
+                "degraded", "journalctl exited", 3, T, 10, 0)), null, Healths.ollamaUnreachable("http://localhost:11434")));
         Response r = w.client.get("/api/health");
         assertThat(r.status()).isEqualTo(200);
         JsonNode h = r.json();
         assertThat(h.get("status").asString()).isEqualTo("degraded");
-        assertThat(h.get("problems").get(0).get("message").asString()).contains("AI backend not reachable");
+        assertThat(h.get("problems").get(0).get("message").asString()).isEqualTo("journald is degraded: journalctl exited");
+        assertThat(h.get("problems").get(1).get("message").asString()).startsWith("AI backend not reachable at "
+                + "http://localhost:11434: start Ollama (ollama serve)");
         assertThat(h.get("sources").get(0).get("restarts").asInt()).isEqualTo(3);
         assertThat(h.get("web").get("live_clients").asInt()).isZero();
         assertError(w.client.send("POST", "/api/health", "{}", "Content-Type", "application/json"), 405,

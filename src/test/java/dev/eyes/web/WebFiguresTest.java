@@ -215,8 +215,8 @@ class WebFiguresTest {
         say("store.listAlerts(page 1) in process, no HTTP:     p50 %6.2f ms  p99 %6.2f ms", percentile(direct, 50),
                 percentile(direct, 99));
         WebServer server = new WebServer(dev.eyes.config.BindAddress.parse("127.0.0.1:0"), "", List.of(),
-                new WebServer.Parts(store, null, () -> new Health(Instant.now(), List.of(), List.of(), null, null, null,
-                        null), new MetricSeries(Duration.ofHours(1), Duration.ofSeconds(5)), null, null, null));
+                new WebServer.Parts(store, null, Healths::ok,
+                        new MetricSeries(Duration.ofHours(1), Duration.ofSeconds(5)), null, null, null));
         server.start();
         try {
             String base = "http://127.0.0.1:" + server.address().getPort();

@@ -16,7 +16,6 @@ import dev.eyes.testing.AlertFixtures;
 import dev.eyes.testing.WebClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -31,8 +30,7 @@ final class WebFixture implements AutoCloseable {
     final Scheduler timers = Scheduler.system("web-test-timer");
     final MetricSeries series = new MetricSeries(Duration.ofHours(1), Duration.ofSeconds(5));
     final LiveAnalyses live = new LiveAnalyses();
-    final AtomicReference<Health> health = new AtomicReference<>(
-            new Health(Instant.now(), List.of(), List.of(), null, null, null, null));
+    final AtomicReference<dev.eyes.selfmon.Health> health = new AtomicReference<>(Healths.ok());
     final WebServer server;
     final WebClient client;
 
