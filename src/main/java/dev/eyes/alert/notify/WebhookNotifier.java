@@ -48,7 +48,9 @@ public final class WebhookNotifier implements Notifier {
     private final String host;
     private final Duration backoff;
     private final InstantSource clock;
-    private final HttpClient client;
+    /** Made by the first delivery: a configured webhook that never fires costs no HTTP client or TLS. */
+    private HttpClient client;
+    private boolean closed;
     private final String headerProblem;
     private final Redactor redactor;
 
@@ -66,9 +68,6 @@ public final class WebhookNotifier implements Notifier {
         URI u = config.url();
         this.name = "webhook " + index + " (" + config.format() + ", " + u.getHost()
                 + (u.getPort() > 0 ? ":" + u.getPort() : "") + ")";
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(config.timeoutSeconds()))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
         String problem = null;
         for (String header : config.headers().keySet()) {
             try {
@@ -183,6 +182,10 @@ public final class WebhookNotifier implements Notifier {
         }
         config.headers().forEach(b::header);
         b.header("User-Agent", "Eyes");
+        HttpClient client = client();
+        if (client == null) {
+            return new Outcome(false, false, "Eyes is stopping");
+        }
         CompletableFuture<HttpResponse<String>> f = client.sendAsync(b.build(), info -> limitedBody());
         try {
             HttpResponse<String> r = f.get(config.timeoutSeconds() * 1000L + 500, TimeUnit.MILLISECONDS);
@@ -275,10 +278,26 @@ public final class WebhookNotifier implements Notifier {
         };
     }
 
+    /** The client, made on first use; null once closed. */
+    private synchronized HttpClient client() {
+        if (closed) {
+            return null;
+        }
+        if (client == null) {
+            client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(config.timeoutSeconds()))
+                    .followRedirects(HttpClient.Redirect.NEVER).build();
+        }
+        return client;
+    }
+
     /** Aborts exchanges still running (HttpClient.close() would wait for them, past the stop deadline). */
     @Override
-    public void close() {
-        client.shutdownNow();
+    public synchronized void close() {
+        closed = true;
+        if (client != null) {
+            client.shutdownNow();
+        }
     }
 
     @Override

@@ -5,6 +5,8 @@ import dev.eyes.analysis.AnalysisException.Kind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -21,8 +23,7 @@ import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,16 +37,19 @@ abstract class HttpBackend implements Backend {
     static final JsonMapper JSON = JsonMapper.builder().build();
     /** Error bodies are read up to this much, for the server's message. */
     static final int MAX_ERROR_BODY = 64 * 1024;
+    /** A probe's answer (a model list) is read up to this much. */
+    static final int MAX_PROBE_BODY = 1024 * 1024;
     /** Streaming adds framing around the text: the body may be this many times the text limit. */
     static final int WIRE_FACTOR = 8;
 
-    protected final HttpClient client;
+    /** Made on first use: an idle observer never loads the HTTP client and TLS (~10 MB resident, README "Footprint"). */
+    private final Supplier<HttpClient> client;
     protected final String model;
     protected final Duration timeout;
     protected final long maxResponseBytes;
     private final String secret;
 
-    HttpBackend(HttpClient client, String model, Duration timeout, long maxResponseBytes, String secret) {
+    HttpBackend(Supplier<HttpClient> client, String model, Duration timeout, long maxResponseBytes, String secret) {
         this.client = client;
         this.model = model;
         this.timeout = timeout;
@@ -63,6 +67,21 @@ abstract class HttpBackend implements Backend {
                 .build();
     }
 
+    /** A client made by the first call of {@code get()}, then shared. */
+    static Supplier<HttpClient> lazyClient(Duration timeout) {
+        return new Supplier<>() {
+            private HttpClient made;
+
+            @Override
+            public synchronized HttpClient get() {
+                if (made == null) {
+                    made = newClient(timeout);
+                }
+                return made;
+            }
+        };
+    }
+
     @Override
     public String model() {
         return model;
@@ -75,7 +94,7 @@ abstract class HttpBackend implements Backend {
     HttpResponse<InputStream> send(HttpRequest request, Exchange exchange)
             throws AnalysisException, InterruptedException {
         exchange.check();
-        CompletableFuture<HttpResponse<InputStream>> f = client.sendAsync(request,
+        CompletableFuture<HttpResponse<InputStream>> f = client.get().sendAsync(request,
                 HttpResponse.BodyHandlers.ofInputStream());
         exchange.register(() -> f.cancel(true));
         HttpResponse<InputStream> response;
@@ -99,19 +118,63 @@ abstract class HttpBackend implements Backend {
         return response;
     }
 
-    /** A synchronous GET with its own short timeout, for probes. */
-    HttpResponse<String> get(URI uri, Duration limit, String bearer) throws IOException, InterruptedException,
-            TimeoutException, ExecutionException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(limit).GET().header("Accept", "application/json");
-        if (bearer != null) {
-            b.header("Authorization", "Bearer " + bearer);
-        }
-        CompletableFuture<HttpResponse<String>> f = client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
+    /** What a probe's GET got back. */
+    record ProbeReply(int status, String body) {
+    }
+
+    /**
+     * A GET for probes, with {@code limit} for connecting and the same for the whole answer. It goes through the
+     * JDK's {@link HttpURLConnection} rather than the analysis client: a periodic check of a backend that is down
+     * must not load the HTTP/2-capable client and TLS into an otherwise idle observer. No proxy, no redirects, the
+     * body read up to {@link #MAX_PROBE_BODY}; the connection is closed afterwards (no keep-alive thread).
+     */
+    ProbeReply get(URI uri, Duration limit, String bearer) throws IOException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, limit.toMillis()));
+        HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
         try {
-            return f.get(limit.toMillis() + 500, TimeUnit.MILLISECONDS);
+            c.setConnectTimeout(ms);
+            c.setReadTimeout(ms);
+            c.setInstanceFollowRedirects(false);
+            c.setUseCaches(false);
+            c.setRequestProperty("Accept", "application/json");
+            if (bearer != null) {
+                c.setRequestProperty("Authorization", "Bearer " + bearer);
+            }
+            int status = c.getResponseCode();
+            InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            if (in == null) {
+                return new ProbeReply(status, "");
+            }
+            try (in) {
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                byte[] buf = new byte[8192];
+                int n;
+                while ((n = in.read(buf)) >= 0 && out.size() < MAX_PROBE_BODY) {
+                    out.write(buf, 0, Math.min(n, MAX_PROBE_BODY - out.size()));
+                    if (System.nanoTime() - deadline > 0) {
+                        throw new java.net.SocketTimeoutException("the answer took longer than " + ms + " ms");
+                    }
+                }
+                return new ProbeReply(status, out.toString(java.nio.charset.StandardCharsets.UTF_8));
+            }
         } finally {
-            f.cancel(true);
+            c.disconnect();
         }
+    }
+
+    /** Why a probe's GET failed, in a few words ("connection refused", "no answer within 5 s"). */
+    static String probeFailure(IOException e, Duration limit) {
+        if (e instanceof ConnectException || e.getCause() instanceof ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof java.net.SocketTimeoutException) {
+            return "no answer within " + limit.toSeconds() + " s";
+        }
+        if (e instanceof java.net.UnknownHostException) {
+            return "unknown host " + e.getMessage();
+        }
+        return String.valueOf(e.getMessage());
     }
 
     /** Maps a transport failure to a retryable error naming the URL (never headers). */

@@ -11,9 +11,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -34,7 +33,7 @@ public final class OllamaBackend extends HttpBackend {
     private final int maxTokens;
     private final JsonNode schema;
 
-    public OllamaBackend(HttpClient client, String endpoint, String model, Duration timeout, int maxTokens,
+    public OllamaBackend(Supplier<HttpClient> client, String endpoint, String model, Duration timeout, int maxTokens,
                          long maxResponseBytes, JsonNode schema) {
         super(client, model, timeout, maxResponseBytes, null);
         this.endpoint = trimSlash(endpoint);
@@ -190,22 +189,19 @@ public final class OllamaBackend extends HttpBackend {
     @Override
     public Probe probe() {
         URI tags = URI.create(endpoint + "/api/tags");
-        HttpResponse<String> r;
+        Duration limit = Duration.ofSeconds(5);
+        ProbeReply r;
         try {
-            r = get(tags, Duration.ofSeconds(5), null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Probe.unreachable("the Ollama check was interrupted");
-        } catch (IOException | ExecutionException | TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            String why = cause instanceof java.net.ConnectException || cause.getCause() instanceof java.net.ConnectException
-                    ? "connection refused" : cause instanceof TimeoutException ? "no answer within 5 s"
-                    : String.valueOf(cause.getMessage());
-            return Probe.unreachable("Ollama is not reachable at " + endpoint + " (" + why + "); analyses stay"
-                    + " pending and are retried — start it with: ollama serve");
+            r = get(tags, limit, null);
+        } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return Probe.unreachable("the Ollama check was interrupted");
+            }
+            return Probe.unreachable("Ollama is not reachable at " + endpoint + " (" + probeFailure(e, limit)
+                    + "); analyses stay pending and are retried — start it with: ollama serve");
         }
-        if (r.statusCode() != 200) {
-            return new Probe(false, "Ollama at " + endpoint + " answered GET /api/tags with " + r.statusCode()
+        if (r.status() != 200) {
+            return new Probe(false, "Ollama at " + endpoint + " answered GET /api/tags with " + r.status()
                     + describeBody(r.body()) + "; is this an Ollama server?");
         }
         List<String> names = new ArrayList<>();

@@ -11,9 +11,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -35,7 +34,7 @@ public final class OpenAiBackend extends HttpBackend {
     private final String apiKey;
     private final int maxTokens;
 
-    public OpenAiBackend(HttpClient client, String baseUrl, String model, String apiKey, Duration timeout,
+    public OpenAiBackend(Supplier<HttpClient> client, String baseUrl, String model, String apiKey, Duration timeout,
                          int maxTokens, long maxResponseBytes) {
         super(client, model, timeout, maxResponseBytes, apiKey);
         this.baseUrl = OllamaBackend.trimSlash(baseUrl);
@@ -208,27 +207,24 @@ public final class OpenAiBackend extends HttpBackend {
     @Override
     public Probe probe() {
         URI models = URI.create(baseUrl + "/models");
-        HttpResponse<String> r;
+        Duration limit = Duration.ofSeconds(5);
+        ProbeReply r;
         try {
-            r = get(models, Duration.ofSeconds(5), apiKey);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Probe.unreachable("the check of " + baseUrl + " was interrupted");
-        } catch (IOException | ExecutionException | TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            String why = cause instanceof java.net.ConnectException || cause.getCause() instanceof java.net.ConnectException
-                    ? "connection refused" : cause instanceof TimeoutException ? "no answer within 5 s"
-                    : scrub(String.valueOf(cause.getMessage()));
-            return Probe.unreachable("the OpenAI-compatible server at " + baseUrl + " is not reachable (" + why
-                    + "); analyses stay pending and are retried");
+            r = get(models, limit, apiKey);
+        } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return Probe.unreachable("the check of " + baseUrl + " was interrupted");
+            }
+            return Probe.unreachable("the OpenAI-compatible server at " + baseUrl + " is not reachable ("
+                    + scrub(probeFailure(e, limit)) + "); analyses stay pending and are retried");
         }
-        if (r.statusCode() == 401 || r.statusCode() == 403) {
+        if (r.status() == 401 || r.status() == 403) {
             return new Probe(false, "the OpenAI-compatible server at " + baseUrl + " refused the API key ("
-                    + r.statusCode() + describeBody(r.body()) + "); check ai.api_key or OPENAI_API_KEY");
+                    + r.status() + describeBody(r.body()) + "); check ai.api_key or OPENAI_API_KEY");
         }
-        if (r.statusCode() != 200) {
+        if (r.status() != 200) {
             return new Probe(true, "the OpenAI-compatible server at " + baseUrl + " answers, but cannot list its"
-                    + " models (GET /models: " + r.statusCode() + ")");
+                    + " models (GET /models: " + r.status() + ")");
         }
         List<String> ids = new ArrayList<>();
         try {

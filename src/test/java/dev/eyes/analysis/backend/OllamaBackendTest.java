@@ -160,6 +160,29 @@ class OllamaBackendTest {
     }
 
     @Test
+    void probeNeitherMakesTheAnalysisClientNorWaitsPastItsLimit() throws Exception {
+        server.onGet(status(200, "{\"models\":[{\"name\":\"llama3:latest\"}]}"));
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        Duration t = Duration.ofSeconds(5);
+        OllamaBackend lazy = new OllamaBackend(() -> {
+            made.incrementAndGet();
+            return Backends.httpClient(t).get();
+        }, server.url(), "llama3", t, 1000, 1 << 20, InsightSchema.schema());
+        assertThat(lazy.probe().ok()).isTrue();
+        assertThat(made).as("the HTTP client (and TLS) is made by the first analysis, not by checks").hasValue(0);
+
+        // a server that accepts the connection (the kernel's backlog) but never answers
+        try (ServerSocket silent = new ServerSocket(0)) {
+            long start = System.nanoTime();
+            Probe p = ollama("http://127.0.0.1:" + silent.getLocalPort(), "llama3", 1 << 20).probe();
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertThat(p.ok()).isFalse();
+            assertThat(p.message()).contains("(no answer within 5 s)");
+            assertThat(ms).isBetween(4_900L, 7_000L);
+        }
+    }
+
+    @Test
     void modelNames() {
         assertThat(OllamaBackend.sameModel("llama3:latest", "llama3")).isTrue();
         assertThat(OllamaBackend.sameModel("llama3:8b", "llama3")).isFalse();
