@@ -84,10 +84,27 @@ public final class JournaldSource implements Source {
         return dev.eyes.source.LogFormat.JOURNALD_JSON.parserName();
     }
 
+    /**
+     * On a first start the journal's current end is found here, before this returns: an entry written once the
+     * caller has seen the source start (and logged "following journald") is never taken for the past.
+     */
     @Override
     public void start(EventSink sink) {
         this.sink = sink;
+        if (firstStart && lastCursor == null) {
+            firstStart = false;
+            startAtTheEnd();
+        }
         supervisor.start();
+    }
+
+    private void startAtTheEnd() {
+        TailProbe probe = probeTail();
+        if (!probe.readable()) {
+            // cannot tell where the end is: begin at the time of the first start
+            since = "@" + (System.currentTimeMillis() / 1000);
+        }
+        lastCursor = probe.cursor();
     }
 
     @Override
@@ -120,13 +137,8 @@ public final class JournaldSource implements Source {
         String cursor = lastCursor;
         if (cursor == null && firstStart) {
             firstStart = false;
-            TailProbe probe = probeTail();
-            if (!probe.readable()) {
-                // cannot tell where the end is: begin at the time of the first start
-                since = "@" + (System.currentTimeMillis() / 1000);
-            }
-            cursor = probe.cursor();
-            lastCursor = cursor;
+            startAtTheEnd();
+            cursor = lastCursor;
         }
         // -f alone shows only the last 10 entries first, even after a cursor: --no-tail shows all of them
         cmd.add("--no-tail");

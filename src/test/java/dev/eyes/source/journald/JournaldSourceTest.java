@@ -93,6 +93,27 @@ class JournaldSourceTest {
         }
     }
 
+    /** The end of the journal is fixed when start() returns: an entry written right after it is not skipped. */
+    @Test
+    void anEntryWrittenAsSoonAsAFirstStartReturnsIsRead() throws Exception {
+        try (TestJournald journald = TestJournald.start();
+             TestJournald.Stream old = journald.stream("old", 3)) {
+            old.write(3, "written before Eyes started");
+            await(() -> messages(journald, "old").size() == 1, Duration.ofSeconds(5), () -> "old entry stored");
+            RecordingSink sink = new RecordingSink();
+            JournaldSource s = namespaced(journald, null);
+            try (TestJournald.Stream app = journald.stream("app", 3)) {
+                s.start(sink);
+                app.write(3, "right after the start");
+                await(() -> sink.events.size() >= 1, Duration.ofSeconds(10), () -> "events: " + sink.events);
+                Thread.sleep(300);
+                assertThat(sink.events).extracting(LogEvent::message).containsExactly("right after the start");
+            } finally {
+                s.stop();
+            }
+        }
+    }
+
     private static List<String> messages(TestJournald j, String identifier) {
         try {
             return j.messages(identifier);
