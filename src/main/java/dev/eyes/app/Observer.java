@@ -109,6 +109,7 @@ public final class Observer {
     private DashboardEvents dashboard;
     private MetricSeries series;
     private SelfMonitor selfMonitor;
+    private HeartbeatStore heartbeats;
     private AdaptiveSampling sampling;
     private final MetricsEndpoint metricsEndpoint;
     private boolean stopping;
@@ -230,7 +231,7 @@ public final class Observer {
         SelfMonitoringConfig sm = config.selfMonitoring();
         sampling = new AdaptiveSampling(Duration.ofSeconds(config.metrics().intervalSeconds()),
                 sm.maxIntervalSeconds(), sm.slowdownFactor(), sm.recoveryFactor(), sources::applyInterval);
-        HeartbeatStore heartbeats = new HeartbeatStore(database);
+        heartbeats = new HeartbeatStore(database);
         selfMonitor = new SelfMonitor(ObserverHealth.settings(sm), telemetry, sampling, heartbeats::write, Version.current(),
                 Clock.systemUTC(), System::nanoTime);
         telemetry.bind(ObserverHealth.observed(sources, this::loop, this::recorder, candidates, analyzer));
@@ -562,6 +563,12 @@ public final class Observer {
         }
         if (selfMonitor != null) {
             selfMonitor.stop(); // the last heartbeat says "stopped"
+        }
+        if (heartbeats != null) {
+            heartbeats.close();
+        }
+        if (candidates != null) {
+            candidates.close();
         }
         LOG.info("Eyes stopped");
     }

@@ -105,9 +105,34 @@ public class ProcessStats {
         return psRss;
     }
 
-    /** CPU time used by the whole process (all threads, user + system), nanoseconds; -1 when unknown. */
+    /**
+     * CPU time used by the whole process (all threads, user + system), nanoseconds; -1 when unknown. On Linux from
+     * {@code /proc/self/stat} alone: {@link ProcessHandle.Info} would also read the command line and look the user up
+     * in {@code /etc/passwd} each time.
+     */
     public long cpuNanos() {
+        if (procSelf != null) {
+            long ticks = statTicks(procSelf.resolve("stat"));
+            if (ticks >= 0) {
+                return ticks * (1_000_000_000L / USER_HZ);
+            }
+        }
         return self.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    }
+
+    /** Linux reports CPU times in /proc in units of USER_HZ, 100 on every architecture (part of the ABI). */
+    static final long USER_HZ = 100;
+
+    /** utime + stime of a {@code /proc/<pid>/stat} file, in ticks; -1 when it cannot be read. */
+    static long statTicks(Path stat) {
+        try {
+            String s = Files.readString(stat, StandardCharsets.ISO_8859_1);
+            // after "pid (comm) ": state is field 1, utime field 12, stime field 13 (comm may hold spaces and parens)
+            String[] f = s.substring(s.lastIndexOf(')') + 2).trim().split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Open file descriptors (Linux), or -1. */

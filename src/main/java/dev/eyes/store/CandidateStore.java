@@ -21,8 +21,10 @@ import tools.jackson.databind.JsonNode;
  * Candidates (stored triggers with their evidence), rule cooldowns and source checkpoints. Writes run inside the
  * caller's transaction (the {@link Recorder} owns the writer connection).
  */
-public final class CandidateStore {
+public final class CandidateStore implements AutoCloseable {
     private final Database db;
+    /** A kept connection for the self-check's frequent count. */
+    private final ConnectionPool pool;
     private final Grouping grouping;
 
     /** Same-source grouping within {@link Grouping#DEFAULT_WINDOW}. */
@@ -33,6 +35,7 @@ public final class CandidateStore {
     /** @param grouping how a new candidate joins a group (auto-group rules, same-source window) */
     public CandidateStore(Database db, Grouping grouping) {
         this.db = db;
+        this.pool = new ConnectionPool(db, 1);
         this.grouping = grouping;
     }
 
@@ -229,16 +232,28 @@ public final class CandidateStore {
         }
     }
 
-    /** Candidates per analysis status (self-monitoring; one indexed query). */
+    /** Candidates per analysis status (self-monitoring, every few seconds: on a kept connection; one indexed query). */
     public Map<String, Long> countByStatus() throws SQLException {
-        Map<String, Long> out = new HashMap<>();
-        try (Connection c = db.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT analysis_status, COUNT(*) FROM alert_candidates"
-                     + " GROUP BY analysis_status")) {
-            while (rs.next()) {
-                out.put(rs.getString(1), rs.getLong(2));
-            }
+        try {
+            return pool.with(c -> {
+                Map<String, Long> out = new HashMap<>();
+                try (Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT analysis_status, COUNT(*) FROM alert_candidates"
+                             + " GROUP BY analysis_status")) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+                return out;
+            });
+        } catch (StoreException e) {
+            throw new SQLException(e.getMessage(), e);
         }
-        return out;
+    }
+
+    /** Closes the kept connection; a later call opens a new one. */
+    @Override
+    public void close() {
+        pool.close();
     }
 }

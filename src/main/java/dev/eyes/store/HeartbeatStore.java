@@ -13,24 +13,42 @@ import java.util.Optional;
  * {@value dev.eyes.selfmon.SelfMonitor#HEARTBEAT_SECONDS} s, at start and at a clean stop (state {@code stopped});
  * {@code eyes mcp} ({@code get_health}), {@code eyes service status} and anything else that shares the database
  * read it with {@link #read()} and ask {@link Heartbeat#liveness} whether the observer runs. Each call uses its
- * own short-lived connection (WAL: readers never wait for the writer; {@code busy_timeout} covers writers).
+ * pooled connection, kept between heartbeats (WAL: readers never wait for the writer; {@code busy_timeout} covers
+ * writers); {@link #close} closes it.
  */
-public final class HeartbeatStore {
+public final class HeartbeatStore implements AutoCloseable {
     private final Database db;
+    /** One connection reused by the heartbeat every few seconds, rather than opening the file each time. */
+    private final ConnectionPool pool;
 
     public HeartbeatStore(Database db) {
         this.db = db;
+        this.pool = new ConnectionPool(db, 1);
     }
 
     public void write(Health h) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO observer_heartbeat (id, at, pid, payload) VALUES (1, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET at = excluded.at, pid = excluded.pid, payload = excluded.payload""")) {
-            ps.setString(1, Timestamps.format(h.checkedAt()));
-            ps.setLong(2, h.pid());
-            ps.setString(3, HealthJson.write(h));
-            ps.executeUpdate();
+        String payload = HealthJson.write(h);
+        try {
+            pool.with(c -> {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        INSERT INTO observer_heartbeat (id, at, pid, payload) VALUES (1, ?, ?, ?)
+                        ON CONFLICT (id) DO UPDATE SET at = excluded.at, pid = excluded.pid,
+                        payload = excluded.payload""")) {
+                    ps.setString(1, Timestamps.format(h.checkedAt()));
+                    ps.setLong(2, h.pid());
+                    ps.setString(3, payload);
+                    return ps.executeUpdate();
+                }
+            });
+        } catch (StoreException e) {
+            throw new SQLException(e.getMessage(), e);
         }
+    }
+
+    /** Closes the kept connection; a later call opens a new one. */
+    @Override
+    public void close() {
+        pool.close();
     }
 
     /** The last heartbeat, or empty when no observer ever wrote one to this database. */

@@ -4,9 +4,9 @@ import dev.eyes.event.ProcessMetric;
 import dev.eyes.source.metrics.CommandRunner;
 import dev.eyes.source.metrics.Numbers;
 import dev.eyes.source.metrics.ProcessSampler;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +33,8 @@ public final class ProcProcessSampler implements ProcessSampler {
     private final Path proc;
     private final long hz;
     private final long pageSize;
+    /** One stat line at a time (they are a few hundred bytes; the fields read come well before 1 KiB). */
+    private final byte[] buf = new byte[1024];
     private Map<Long, Prior> prior = new HashMap<>();
     private long priorNanos;
 
@@ -59,15 +61,18 @@ public final class ProcProcessSampler implements ProcessSampler {
         long now = System.nanoTime();
         Double uptime = uptimeSeconds();
         List<Proc> all = new ArrayList<>(256);
-        try (DirectoryStream<Path> dir = Files.newDirectoryStream(proc, p -> isPid(p.getFileName().toString()))) {
-            for (Path p : dir) {
-                Proc x = read(p);
+        String[] names = proc.toFile().list();
+        if (names == null) {
+            return List.of();
+        }
+        String root = proc.toString() + "/";
+        for (String name : names) {
+            if (isPid(name)) {
+                Proc x = read(root + name + "/stat", buf);
                 if (x != null) {
                     all.add(x);
                 }
             }
-        } catch (IOException e) {
-            return List.of();
         }
         double elapsed = priorNanos == 0 ? 0 : (now - priorNanos) / 1e9;
         Map<Long, Prior> next = new HashMap<>(all.size() * 2);
@@ -115,37 +120,108 @@ public final class ProcProcessSampler implements ProcessSampler {
         }
     }
 
-    /** One {@code /proc/<pid>/stat}; null when the process is gone or the line is odd. */
-    static Proc read(Path dir) {
-        String s;
-        try {
-            s = Files.readString(dir.resolve("stat"), StandardCharsets.ISO_8859_1);
+    /**
+     * One {@code /proc/<pid>/stat} read into {@code buf} (one open, one read, no Path or String per field: this runs
+     * for every process every round); null when the process is gone or the line is odd.
+     */
+    static Proc read(String stat, byte[] buf) {
+        int n = 0;
+        try (FileInputStream in = new FileInputStream(stat)) {
+            int r;
+            while (n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0) {
+                n += r;
+            }
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        return parse(s);
+        return parse(buf, n);
     }
 
     /** {@code pid (comm) state ppid … utime stime … starttime vsize rss …}; comm may hold spaces and ')'. */
     static Proc parse(String s) {
-        int open = s.indexOf('(');
-        int close = s.lastIndexOf(')');
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        return parse(b, b.length);
+    }
+
+    /** The first {@code n} bytes of {@code b} as a stat line; see {@link #parse(String)}. */
+    static Proc parse(byte[] b, int n) {
+        int open = -1;
+        int close = -1;
+        for (int i = 0; i < n; i++) {
+            if (b[i] == '(' && open < 0) {
+                open = i;
+            } else if (b[i] == ')') {
+                close = i;
+            }
+        }
         if (open <= 0 || close < open) {
             return null;
         }
-        long pid = Numbers.parseLong(s.substring(0, open).strip(), -1);
-        String[] f = s.substring(close + 1).strip().split(" ");
-        // f[0] is field 3 (state): field N is f[N - 3]
-        if (pid < 0 || f.length < 22) {
+        long pid = number(b, skipSpaces(b, 0, open), trimEnd(b, 0, open));
+        // after comm: fields 3, 4, … separated by single spaces (field 1 is the pid, 2 the comm)
+        long utime = -1;
+        long stime = -1;
+        long start = -1;
+        long rss = -1;
+        int from = skipSpaces(b, close + 1, n);
+        int to = trimEnd(b, from, n);
+        int field = 2;
+        int i = from;
+        while (field < 24) {
+            int begin = i;
+            while (i < to && b[i] != ' ') {
+                i++;
+            }
+            field++;
+            switch (field) {
+                case 14 -> utime = number(b, begin, i);
+                case 15 -> stime = number(b, begin, i);
+                case 22 -> start = number(b, begin, i);
+                case 24 -> rss = number(b, begin, i);
+                default -> {
+                }
+            }
+            if (i >= to) {
+                break;
+            }
+            i++;
+        }
+        if (pid < 0 || field < 24 || utime < 0 || stime < 0 || start < 0 || rss < 0) {
             return null;
         }
-        long utime = Numbers.parseLong(f[11], -1);
-        long stime = Numbers.parseLong(f[12], -1);
-        long start = Numbers.parseLong(f[19], -1);
-        long rss = Numbers.parseLong(f[21], -1);
-        if (utime < 0 || stime < 0 || start < 0 || rss < 0) {
-            return null;
+        return new Proc(pid, new String(b, open + 1, close - open - 1, StandardCharsets.ISO_8859_1), utime + stime,
+                start, rss);
+    }
+
+    /** The first index in [from, to) that is not white space (as {@link String#strip} sees it), or {@code to}. */
+    private static int skipSpaces(byte[] b, int from, int to) {
+        while (from < to && Character.isWhitespace(b[from] & 0xff)) {
+            from++;
         }
-        return new Proc(pid, s.substring(open + 1, close), utime + stime, start, rss);
+        return from;
+    }
+
+    /** The end of [from, to) without trailing white space. */
+    private static int trimEnd(byte[] b, int from, int to) {
+        while (to > from && Character.isWhitespace(b[to - 1] & 0xff)) {
+            to--;
+        }
+        return to;
+    }
+
+    /** The decimal digits in [from, to), or -1 when empty, not all digits, or too big (as Numbers.parseLong). */
+    private static long number(byte[] b, int from, int to) {
+        if (from >= to || to - from > 19) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = from; i < to; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            v = v * 10 + d;
+        }
+        return v < 0 ? -1 : v;
     }
 }

@@ -37,6 +37,60 @@ class ProcProcessSamplerTest {
         assertThat(ProcProcessSampler.parse("garbage")).isNull();
     }
 
+    /** The parser before it read bytes in place: split on single spaces after the last ')'. */
+    private static ProcProcessSampler.Proc byStringSplit(String s) {
+        int open = s.indexOf('(');
+        int close = s.lastIndexOf(')');
+        if (open <= 0 || close < open) {
+            return null;
+        }
+        long pid = dev.eyes.source.metrics.Numbers.parseLong(s.substring(0, open).strip(), -1);
+        String[] f = s.substring(close + 1).strip().split(" ");
+        if (pid < 0 || f.length < 22) {
+            return null;
+        }
+        long utime = dev.eyes.source.metrics.Numbers.parseLong(f[11], -1);
+        long stime = dev.eyes.source.metrics.Numbers.parseLong(f[12], -1);
+        long start = dev.eyes.source.metrics.Numbers.parseLong(f[19], -1);
+        long rss = dev.eyes.source.metrics.Numbers.parseLong(f[21], -1);
+        if (utime < 0 || stime < 0 || start < 0 || rss < 0) {
+            return null;
+        }
+        return new ProcProcessSampler.Proc(pid, s.substring(open + 1, close), utime + stime, start, rss);
+    }
+
+    @Test
+    void agreesWithASplittingParserOnRandomAndDamagedLines() {
+        java.util.Random r = new java.util.Random(20261128);
+        String alphabet = "ab (x)) 019-\n";
+        int agreed = 0;
+        int parsed = 0;
+        for (int i = 0; i < 50_000; i++) {
+            StringBuilder comm = new StringBuilder();
+            for (int k = r.nextInt(16); k > 0; k--) {
+                comm.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            }
+            String line = stat(r.nextInt(1 << 22), comm.toString(), r.nextLong(1L << 40), r.nextInt(100_000),
+                    r.nextLong(1L << 50), r.nextInt(1 << 24));
+            switch (r.nextInt(4)) {
+                case 0 -> line = line.substring(0, r.nextInt(line.length() + 1));          // cut short
+                case 1 -> {                                                                   // one byte changed
+                    int at = r.nextInt(line.length());
+                    line = line.substring(0, at) + alphabet.charAt(r.nextInt(alphabet.length())) + line.substring(at + 1);
+                }
+                case 2 -> line = line.replaceFirst(" 0 0 20 ", " 0  0 20 ");                  // a doubled space
+                default -> {
+                }
+            }
+            var expected = byStringSplit(line);
+            assertThat(ProcProcessSampler.parse(line)).as(line).isEqualTo(expected);
+            agreed++;
+            parsed += expected == null ? 0 : 1;
+        }
+        assertThat(agreed).isEqualTo(50_000);
+        assertThat(parsed).as("a fair share of the lines are valid").isGreaterThan(10_000);
+    }
+
     @Test
     void topByRssWithCpuSinceStartThenBetweenCalls(@TempDir Path root) throws Exception {
         Files.writeString(root.resolve("uptime"), "110.00 200.00\n");
