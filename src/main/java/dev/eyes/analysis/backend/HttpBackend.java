@@ -2,18 +2,22 @@ package dev.eyes.analysis.backend;
 
 import dev.eyes.analysis.AnalysisException;
 import dev.eyes.analysis.AnalysisException.Kind;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -147,16 +151,16 @@ abstract class HttpBackend implements Backend {
                 return new ProbeReply(status, "");
             }
             try (in) {
-                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
                 byte[] buf = new byte[8192];
                 int n;
                 while ((n = in.read(buf)) >= 0 && out.size() < MAX_PROBE_BODY) {
                     out.write(buf, 0, Math.min(n, MAX_PROBE_BODY - out.size()));
                     if (System.nanoTime() - deadline > 0) {
-                        throw new java.net.SocketTimeoutException("the answer took longer than " + ms + " ms");
+                        throw new SocketTimeoutException("the answer took longer than " + ms + " ms");
                     }
                 }
-                return new ProbeReply(status, out.toString(java.nio.charset.StandardCharsets.UTF_8));
+                return new ProbeReply(status, out.toString(StandardCharsets.UTF_8));
             }
         } finally {
             c.disconnect();
@@ -168,10 +172,10 @@ abstract class HttpBackend implements Backend {
         if (e instanceof ConnectException || e.getCause() instanceof ConnectException) {
             return "connection refused";
         }
-        if (e instanceof java.net.SocketTimeoutException) {
+        if (e instanceof SocketTimeoutException) {
             return "no answer within " + limit.toSeconds() + " s";
         }
-        if (e instanceof java.net.UnknownHostException) {
+        if (e instanceof UnknownHostException) {
             return "unknown host " + e.getMessage();
         }
         return String.valueOf(e.getMessage());
@@ -192,7 +196,7 @@ abstract class HttpBackend implements Backend {
                     + " (connection refused)", t);
         }
         if (t instanceof UnresolvedAddressException || t.getCause() instanceof UnresolvedAddressException
-                || t instanceof java.net.UnknownHostException) {
+                || t instanceof UnknownHostException) {
             return AnalysisException.transport("cannot resolve the host of " + where, t);
         }
         String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
