@@ -1,6 +1,7 @@
 package dev.eyes.alert.notify;
 
 import dev.eyes.analysis.Redactor;
+import dev.eyes.analysis.backend.Backends;
 import dev.eyes.config.AlertsConfig;
 import dev.eyes.event.Severity;
 import dev.eyes.store.DeliveryAttempt;
@@ -284,9 +285,9 @@ public final class WebhookNotifier implements Notifier {
             return null;
         }
         if (client == null) {
-            client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            client = Backends.tlsOnlyFor(config.url(), HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(config.timeoutSeconds()))
-                    .followRedirects(HttpClient.Redirect.NEVER).build();
+                    .followRedirects(HttpClient.Redirect.NEVER)).build();
         }
         return client;
     }

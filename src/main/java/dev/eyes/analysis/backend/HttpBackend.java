@@ -62,24 +62,24 @@ abstract class HttpBackend implements Backend {
     }
 
     /** An HTTP/1.1 client (no h2c upgrade surprises with local servers), no proxy, bounded connect time. */
-    static HttpClient newClient(Duration timeout) {
+    static HttpClient newClient(Duration timeout, URI target) {
         Duration connect = timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10);
-        return HttpClient.newBuilder()
+        return Backends.tlsOnlyFor(target, HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connect)
-                .followRedirects(HttpClient.Redirect.NEVER)
+                .followRedirects(HttpClient.Redirect.NEVER))
                 .build();
     }
 
-    /** A client made by the first call of {@code get()}, then shared. */
-    static Supplier<HttpClient> lazyClient(Duration timeout) {
+    /** A client for {@code target} made by the first call of {@code get()}, then shared. */
+    static Supplier<HttpClient> lazyClient(Duration timeout, URI target) {
         return new Supplier<>() {
             private HttpClient made;
 
             @Override
             public synchronized HttpClient get() {
                 if (made == null) {
-                    made = newClient(timeout);
+                    made = newClient(timeout, target);
                 }
                 return made;
             }

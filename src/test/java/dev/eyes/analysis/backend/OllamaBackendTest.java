@@ -76,6 +76,21 @@ class OllamaBackendTest {
     }
 
     @Test
+    void aPlainHttpTargetGetsAClientWithoutTheDefaultTls() throws Exception {
+        Duration t = Duration.ofSeconds(5);
+        java.net.URI target = java.net.URI.create(server.url());
+        java.net.http.HttpClient plain = Backends.httpClient(t, target).get();
+        assertThat(plain.sslContext()).as("no trust store loaded for http://")
+                .isNotSameAs(javax.net.ssl.SSLContext.getDefault());
+        assertThat(Backends.httpClient(t, java.net.URI.create("https://api.example.com/v1")).get().sslContext())
+                .isSameAs(javax.net.ssl.SSLContext.getDefault());
+        OllamaBackend b = new OllamaBackend(() -> plain, server.url(), "llama3", t, 1000, 1 << 20,
+                InsightSchema.schema());
+        server.then(ollamaStream("{\"summary\": \"over plain http\"}"));
+        assertThat(call(b, request, new CopyOnWriteArrayList<>()).text()).isEqualTo("{\"summary\": \"over plain http\"}");
+    }
+
+    @Test
     void understandsANonStreamedAnswer() throws Exception {
         server.then(ollamaJson("{\"summary\": \"whole\"}"));
         List<String> chunks = new ArrayList<>();
