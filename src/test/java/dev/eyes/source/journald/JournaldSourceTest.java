@@ -65,8 +65,7 @@ class JournaldSourceTest {
     void firstStartBeginsAtTheEndAndFiltersByPriority() throws Exception {
         try (TestJournald journald = TestJournald.start();
              TestJournald.Stream old = journald.stream("old", 3)) {
-            old.write(3, "written before Eyes started");
-            await(() -> messages(journald, "old").size() == 1, Duration.ofSeconds(5), () -> "old entry stored");
+            writeBeforeTheStart(journald, old);
             RecordingSink sink = new RecordingSink();
             JournaldSource s = namespaced(journald, null);
             s.start(sink);
@@ -98,8 +97,7 @@ class JournaldSourceTest {
     void anEntryWrittenAsSoonAsAFirstStartReturnsIsRead() throws Exception {
         try (TestJournald journald = TestJournald.start();
              TestJournald.Stream old = journald.stream("old", 3)) {
-            old.write(3, "written before Eyes started");
-            await(() -> messages(journald, "old").size() == 1, Duration.ofSeconds(5), () -> "old entry stored");
+            writeBeforeTheStart(journald, old);
             RecordingSink sink = new RecordingSink();
             JournaldSource s = namespaced(journald, null);
             try (TestJournald.Stream app = journald.stream("app", 3)) {
@@ -112,6 +110,12 @@ class JournaldSourceTest {
                 s.stop();
             }
         }
+    }
+
+    /** An error already in the journal when the source first starts: it must not be read. */
+    private static void writeBeforeTheStart(TestJournald journald, TestJournald.Stream old) throws Exception {
+        old.write(3, "written before Eyes started");
+        await(() -> messages(journald, "old").size() == 1, Duration.ofSeconds(5), () -> "old entry stored");
     }
 
     private static List<String> messages(TestJournald j, String identifier) {
