@@ -12,9 +12,9 @@ import java.util.Optional;
  * The one-row {@code observer_heartbeat} table: the running observer writes its {@link Health} there every
  * {@value dev.eyes.selfmon.SelfMonitor#HEARTBEAT_SECONDS} s, at start and at a clean stop (state {@code stopped});
  * {@code eyes mcp} ({@code get_health}), {@code eyes service status} and anything else that shares the database
- * read it with {@link #read()} and ask {@link Heartbeat#liveness} whether the observer runs. Each call uses its
- * pooled connection, kept between heartbeats (WAL: readers never wait for the writer; {@code busy_timeout} covers
- * writers); {@link #close} closes it.
+ * read it with {@link #read()} and ask {@link Heartbeat#liveness} whether the observer runs. {@link #write} keeps one
+ * connection between heartbeats ({@link #close} closes it); {@link #read} opens its own (WAL: readers never wait
+ * for the writer; {@code busy_timeout} covers writers).
  */
 public final class HeartbeatStore implements AutoCloseable {
     private final Database db;
