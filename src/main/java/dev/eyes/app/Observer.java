@@ -50,10 +50,8 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -383,7 +381,7 @@ public final class Observer {
         TriggerEngine.Reconfigured rules = await(loop.submit(() -> loop.processor().reconfigure(applied.buffer(),
                 TriggerEngine.definitionsFor(applied), TriggerEngine.cooldownFor(applied))), "applying the rules");
         if (rules.rulesChanged()) {
-            changes.add("rules " + describe(rules));
+            changes.add("rules " + rules.describe());
         }
         if (rules.cooldownChanged()) {
             changes.add("cooldown " + next.triggers().cooldownSeconds() + " s");
@@ -392,50 +390,13 @@ public final class Observer {
             changes.add("buffers resized");
         }
 
-        // log sources: only the ones whose settings changed
-        Map<String, Running> current = new LinkedHashMap<>();
-        List<Running> resourcesNow = new ArrayList<>();
-        for (Running r : sources.all()) {
-            if (r.kind().equals("log")) {
-                current.put(r.id(), r);
-            } else {
-                resourcesNow.add(r);
-            }
-        }
-        List<LogSources.Spec> toStart = new ArrayList<>();
-        List<Running> kept = new ArrayList<>();
-        for (LogSources.Spec spec : logPlan.specs()) {
-            Running r = current.remove(spec.id());
-            if (r != null && Objects.equals(r.settings(), spec.settings())) {
-                kept.add(r);
-            } else {
-                toStart.add(spec);
-                if (r != null) {
-                    current.put(spec.id(), r); // stops below, then starts again with the new settings
-                }
-            }
-        }
-        List<Running> toStop = new ArrayList<>(current.values());
-        sources.stopAll(toStop, Duration.ofSeconds(5));
-        Map<String, String> positions = new HashMap<>(savedPositions);
-        if (!toStart.isEmpty()) {
+        // log sources: only the ones whose settings changed, resuming where the loop got to
+        List<Running> resourcesNow = sources.all().stream().filter(r -> !r.kind().equals("log")).toList();
+        List<Running> next0 = new ArrayList<>(sources.reconcileLogs(logPlan, () -> {
+            Map<String, String> positions = new HashMap<>(savedPositions);
             positions.putAll(await(loop.submit(() -> loop.processor().latestPositions()), "reading positions"));
-        }
-        List<Running> next0 = new ArrayList<>(kept);
-        for (LogSources.Spec spec : toStart) {
-            Running before = toStop.stream().filter(r -> r.id().equals(spec.id())).findFirst().orElse(null);
-            // a rebuilt source resumes where the loop got to, if it still reads the same place
-            String position = before == null || Objects.equals(before.location(), spec.location())
-                    ? positions.get(spec.id()) : null;
-            Running r = sources.startLog(spec, position, loop);
-            next0.add(r);
-            changes.add((before == null ? "started " : "restarted ") + r.id());
-        }
-        for (Running r : toStop) {
-            if (toStart.stream().noneMatch(s -> s.id().equals(r.id()))) {
-                changes.add("stopped " + r.id());
-            }
-        }
+            return positions;
+        }, loop, changes));
 
         // resource samplers: a new interval alone is applied in place; anything else restarts them
         MetricSources.Plan resourcePlan = null;
@@ -480,20 +441,6 @@ public final class Observer {
         String summary = (changes.isEmpty() ? "nothing changed" : String.join("; ", changes))
                 + (restartNeeded.isEmpty() ? "" : "; needs a restart to change: " + String.join(", ", restartNeeded));
         return summary;
-    }
-
-    private static String describe(TriggerEngine.Reconfigured r) {
-        List<String> parts = new ArrayList<>();
-        if (!r.added().isEmpty()) {
-            parts.add("added " + String.join(", ", r.added()));
-        }
-        if (!r.changed().isEmpty()) {
-            parts.add("changed " + String.join(", ", r.changed()));
-        }
-        if (!r.removed().isEmpty()) {
-            parts.add("removed " + String.join(", ", r.removed()));
-        }
-        return String.join(", ", parts);
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> f, String what) throws InterruptedException {

@@ -13,8 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +65,58 @@ final class RunningSources {
         Source s = spec.create().apply(position);
         s.start(new CountingSink(loop, telemetry.ingestCounter(spec.id(), "log")));
         return new Running(spec.id(), "log", spec.settings(), spec.location(), s);
+    }
+
+    /** Where each log source got to, read only when a source must be started again. */
+    @FunctionalInterface
+    interface Positions {
+        Map<String, String> read() throws InterruptedException;
+    }
+
+    /**
+     * Brings the running log sources to {@code plan} for a reload: one whose settings are unchanged goes on
+     * untouched; one whose settings changed is stopped and started again — at the position the loop got to when it
+     * still reads the same place; one no longer planned is stopped. Adds a line per change to {@code changes} and
+     * returns the log sources that run afterwards (the caller publishes them with {@link #replace}).
+     */
+    List<Running> reconcileLogs(LogSources.Plan plan, Positions positions, EventSink loop, List<String> changes)
+            throws InterruptedException {
+        Map<String, Running> current = new LinkedHashMap<>();
+        for (Running r : running) {
+            if (r.kind().equals("log")) {
+                current.put(r.id(), r);
+            }
+        }
+        List<LogSources.Spec> toStart = new ArrayList<>();
+        List<Running> out = new ArrayList<>();
+        for (LogSources.Spec spec : plan.specs()) {
+            Running r = current.remove(spec.id());
+            if (r != null && Objects.equals(r.settings(), spec.settings())) {
+                out.add(r);
+            } else {
+                toStart.add(spec);
+                if (r != null) {
+                    current.put(spec.id(), r); // stops below, then starts again with the new settings
+                }
+            }
+        }
+        List<Running> toStop = new ArrayList<>(current.values());
+        stopAll(toStop, Duration.ofSeconds(5));
+        Map<String, String> at = toStart.isEmpty() ? Map.of() : positions.read();
+        for (LogSources.Spec spec : toStart) {
+            Running before = toStop.stream().filter(r -> r.id().equals(spec.id())).findFirst().orElse(null);
+            String position = before == null || Objects.equals(before.location(), spec.location())
+                    ? at.get(spec.id()) : null;
+            Running r = startLog(spec, position, loop);
+            out.add(r);
+            changes.add((before == null ? "started " : "restarted ") + r.id());
+        }
+        for (Running r : toStop) {
+            if (toStart.stream().noneMatch(s -> s.id().equals(r.id()))) {
+                changes.add("stopped " + r.id());
+            }
+        }
+        return out;
     }
 
     /** Starts the planned samplers; one that cannot start is logged and listed as unavailable, never fatal. */

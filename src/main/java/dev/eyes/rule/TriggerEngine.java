@@ -51,6 +51,21 @@ public final class TriggerEngine {
         public boolean rulesChanged() {
             return !added.isEmpty() || !changed.isEmpty() || !removed.isEmpty();
         }
+
+        /** "added A, changed B, removed C" (the empty parts left out), for the reload's log line. */
+        public String describe() {
+            List<String> parts = new ArrayList<>();
+            if (!added.isEmpty()) {
+                parts.add("added " + String.join(", ", added));
+            }
+            if (!changed.isEmpty()) {
+                parts.add("changed " + String.join(", ", changed));
+            }
+            if (!removed.isEmpty()) {
+                parts.add("removed " + String.join(", ", removed));
+            }
+            return String.join(", ", parts);
+        }
     }
 
     /** A running rule with what it was built from, and the event counts per input when it was installed. */
