@@ -3,6 +3,7 @@ package dev.eyes.analysis.backend;
 import dev.eyes.analysis.AnalysisException;
 import dev.eyes.analysis.AnalysisException.Kind;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -200,6 +201,12 @@ abstract class HttpBackend implements Backend {
             return AnalysisException.transport("cannot resolve the host of " + where, t);
         }
         String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        if (t instanceof EOFException || msg.startsWith("fixed content-length")) {
+            // the head came and the body was cut short before the client handed the response over: the same break
+            // as a read error in the body (which one the client reports depends on when the connection dies)
+            return AnalysisException.transport("the connection to " + where + " broke while reading the answer: "
+                    + scrub(msg), t);
+        }
         return AnalysisException.transport(scrub(msg) + " (" + where + ")", t);
     }
 

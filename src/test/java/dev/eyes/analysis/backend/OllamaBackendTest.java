@@ -197,6 +197,20 @@ class OllamaBackendTest {
         }
     }
 
+    /** A body cut short may surface before the response is handed over: it reads the same as a break mid-body. */
+    @Test
+    void aBodyCutShortBeforeTheResponseIsHandedOverIsABreakWhileReading() {
+        java.net.URI chat = java.net.URI.create(server.url() + "/api/chat");
+        for (Throwable t : List.of(new java.io.IOException("fixed content-length: 352, bytes received: 176"),
+                new java.io.EOFException("EOF reached while reading"))) {
+            assertThat(backend.transportError(t, chat).getMessage())
+                    .startsWith("Backend communication failed: the connection to " + server.url()
+                            + "/api/chat broke while reading the answer: ");
+        }
+        assertThat(backend.transportError(new java.io.IOException("something else"), chat).getMessage())
+                .isEqualTo("Backend communication failed: something else (" + server.url() + "/api/chat)");
+    }
+
     @Test
     void modelNames() {
         assertThat(OllamaBackend.sameModel("llama3:latest", "llama3")).isTrue();
