@@ -9,7 +9,6 @@ import dev.eyes.rule.Trigger;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +44,6 @@ public final class Analyzer {
     public static final Duration REQUEST_POLL = Duration.ofSeconds(2);
     /** Triggers handed over with {@link #submit} are kept in memory while the backlog is this small. */
     static final int KEEP_TRIGGERS = 64;
-    private static final int OVERHEAD_SAMPLES = 4096;
 
     /** The knobs, from {@code [ai]}. */
     public record Settings(int maxConcurrent, Duration timeout, int maxAttempts, Backoff backoff, int retryQueueSize) {
@@ -108,12 +106,12 @@ public final class Analyzer {
     private long retryTimerDue;
     private boolean started;
     private boolean stopping;
-    private final long[] overhead = new long[OVERHEAD_SAMPLES];
-    private int overheadCount;
+    private final OverheadSamples overhead = new OverheadSamples();
 
     private final AtomicLong analyzedCount = new AtomicLong();
     private final AtomicLong failedCount = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
+    /** Store operations, retried under {@link StoreRetry}'s rules until written while a fault heals. */
     private final StoreRetry stores;
     private final ManualRequests requests;
 
@@ -262,7 +260,7 @@ public final class Analyzer {
         while (!stopping && running.size() < settings.maxConcurrent() && !ready.isEmpty()) {
             Job job = ready.pollFirst();
             Running r = new Running(job, new Exchange("Request timeout: no complete answer from " + backend.name()
-                    + " within " + describe(settings.timeout()) + " (ai.timeout_seconds)"));
+                    + " within " + Backoff.describe(settings.timeout()) + " (ai.timeout_seconds)"));
             running.put(job.id, r);
             r.thread = Thread.ofVirtual().name("eyes-analysis-" + job.id).unstarted(() -> runGuarded(r));
             r.thread.start();
@@ -288,7 +286,7 @@ public final class Analyzer {
         if (!job.loaded) {
             AnalysisRecords.Candidate c;
             try {
-                c = storeWithRetry(() -> records.load(job.id));
+                c = stores.run(() -> records.load(job.id));
             } catch (Exception e) {
                 LOG.error("analysis: cannot read candidate {} ({}); it stays pending until the next start", job.id,
                         e.getMessage());
@@ -332,7 +330,7 @@ public final class Analyzer {
         AnalysisMetadata meta = answer.metadata();
         OptionalLong assessment;
         try {
-            assessment = storeWithRetry(() -> records.analyzed(id, insight, meta));
+            assessment = stores.run(() -> records.analyzed(id, insight, meta));
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
@@ -344,7 +342,7 @@ public final class Analyzer {
                     + e.getMessage(), null, e);
         }
         long done = System.nanoTime();
-        recordOverhead((answer.sentNanos() - answer.preparedNanos()) + (done - answer.receivedNanos()));
+        overhead.record((answer.sentNanos() - answer.preparedNanos()) + (done - answer.receivedNanos()));
         if (assessment.isEmpty()) {
             LOG.info("analysis: candidate {} was no longer pending when its analysis finished; not stored", id);
             for (AnalysisListener l : listeners) {
@@ -383,11 +381,11 @@ public final class Analyzer {
         if (retry) {
             Duration delay = settings.backoff().delay(attempt, e.retryAfter());
             String next = stoppingNow ? "Eyes is stopping; it will be retried at the next start"
-                    : "retrying in " + describe(delay);
+                    : "retrying in " + Backoff.describe(delay);
             LOG.warn("analysis of candidate {} failed (attempt {} of {}): {}; {}", id, attempt,
                     settings.maxAttempts(), e.getMessage(), next);
             try {
-                storeWithRetry(() -> {
+                stores.run(() -> {
                     records.attemptFailed(id, attempt, e.getMessage(), next);
                     return OptionalLong.empty();
                 });
@@ -439,7 +437,7 @@ public final class Analyzer {
         LOG.warn("analysis of candidate {} failed: {}", id, reason);
         failedCount.incrementAndGet();
         try {
-            storeWithRetry(() -> {
+            stores.run(() -> {
                 records.failed(id, attempts, reason);
                 return OptionalLong.empty();
             });
@@ -593,27 +591,7 @@ public final class Analyzer {
      * sanitising, storing), for the most recent attempts.
      */
     public long[] overheadNanos() {
-        lock.lock();
-        try {
-            return Arrays.copyOf(overhead, Math.min(overheadCount, OVERHEAD_SAMPLES));
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void recordOverhead(long nanos) {
-        lock.lock();
-        try {
-            overhead[overheadCount % OVERHEAD_SAMPLES] = nanos;
-            overheadCount++;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** A store operation under {@link StoreRetry}'s rules (retried until written while the fault heals). */
-    private <T> T storeWithRetry(StoreRetry.Op<T> op) throws Exception {
-        return stores.run(op);
+        return overhead.snapshot();
     }
 
     /**
@@ -630,13 +608,5 @@ public final class Analyzer {
         } catch (RuntimeException e) {
             LOG.debug("analysis listener failed", e);
         }
-    }
-
-    static String describe(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 1000 == 0) {
-            return ms / 1000 + " s";
-        }
-        return String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
     }
 }

@@ -32,4 +32,13 @@ public record Backoff(Duration base, Duration cap) {
         }
         return d;
     }
+
+    /** "3 s", "1.5 s": a delay or limit for messages. */
+    public static String describe(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 1000 == 0) {
+            return ms / 1000 + " s";
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
 }
