@@ -1,6 +1,7 @@
 package dev.eyes.analysis;
 
 import dev.eyes.event.Severity;
+import dev.eyes.json.JsonTrees;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -48,7 +49,7 @@ public final class InsightParser {
         String json = extractJson(text);
         JsonNode n;
         try {
-            n = InsightSchema.JSON.readTree(json);
+            n = JsonTrees.parse(json);
         } catch (JacksonException e) {
             throw AnalysisException.invalid("the answer is not JSON (" + firstLine(e.getOriginalMessage())
                     + "): " + excerpt(text));
@@ -179,7 +180,7 @@ public final class InsightParser {
                 }
             }
         }
-        return item.toString();
+        return JsonTrees.write(item);
     }
 
     private static String kind(JsonNode v) {

@@ -1,6 +1,6 @@
 package dev.eyes.analysis;
 
-import tools.jackson.databind.json.JsonMapper;
+import dev.eyes.json.JsonTrees;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -9,7 +9,6 @@ import tools.jackson.databind.node.ObjectNode;
  * is constrained to it. Field names are the original's.
  */
 public final class InsightSchema {
-    static final JsonMapper JSON = JsonMapper.builder().build();
     public static final String[] FIELDS = {"summary", "root_cause", "recommendations", "evidence",
         "observation_confidence", "diagnosis_confidence", "limitations", "severity"};
 
@@ -18,7 +17,7 @@ public final class InsightSchema {
 
     /** A fresh copy of the JSON schema. */
     public static ObjectNode schema() {
-        ObjectNode s = JSON.createObjectNode();
+        ObjectNode s = JsonTrees.object();
         s.put("type", "object");
         ObjectNode p = s.putObject("properties");
         p.putObject("summary").put("type", "string");
@@ -38,7 +37,7 @@ public final class InsightSchema {
 
     /** An example answer, for the prompt. */
     public static ObjectNode example() {
-        ObjectNode e = JSON.createObjectNode();
+        ObjectNode e = JsonTrees.object();
         e.put("summary", "nginx.service logged 12 distinct upstream connection errors within 10 seconds.");
         e.putNull("root_cause");
         e.putArray("recommendations")

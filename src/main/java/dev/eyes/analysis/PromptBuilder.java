@@ -6,6 +6,7 @@ import dev.eyes.event.MeasurementKind;
 import dev.eyes.event.MessageType;
 import dev.eyes.event.MetricsEvent;
 import dev.eyes.event.ProcessMetric;
+import dev.eyes.json.JsonTrees;
 import dev.eyes.rule.Trigger;
 import dev.eyes.source.Platform;
 import java.time.Duration;
@@ -414,9 +415,9 @@ public final class PromptBuilder {
     private static void answerFormat(StringBuilder sb) {
         sb.append("\n## Answer format\n");
         sb.append("Respond with only one JSON object, no other text, matching this JSON schema:\n");
-        sb.append(InsightSchema.schema().toString()).append('\n');
+        sb.append(JsonTrees.write(InsightSchema.schema())).append('\n');
         sb.append("Example:\n");
-        sb.append(InsightSchema.example().toString()).append('\n');
+        sb.append(JsonTrees.write(InsightSchema.example())).append('\n');
     }
 
     private static void line(StringBuilder sb, String name, String value) {

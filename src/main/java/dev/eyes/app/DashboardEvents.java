@@ -3,8 +3,8 @@ package dev.eyes.app;
 import dev.eyes.alert.AlertManager;
 import dev.eyes.analysis.AnalysisListener;
 import dev.eyes.analysis.AnalyzedCandidate;
+import dev.eyes.json.JsonTrees;
 import dev.eyes.store.AlertStatus;
-import dev.eyes.store.EventJson;
 import dev.eyes.store.StoredCandidate;
 import dev.eyes.store.Timestamps;
 import dev.eyes.web.EventHub;
@@ -32,7 +32,7 @@ final class DashboardEvents implements AnalysisListener, AlertManager.Listener {
     }
 
     private static ObjectNode node(long id) {
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("id", id);
         return n;
     }

@@ -2,7 +2,7 @@ package dev.eyes.app;
 
 import dev.eyes.analysis.AnalysisMetadata;
 import dev.eyes.analysis.Insight;
-import dev.eyes.store.EventJson;
+import dev.eyes.json.JsonTrees;
 import java.util.List;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -47,7 +47,7 @@ final class InsightText {
 
     /** The insight and its metadata as JSON (the original's field names). */
     static ObjectNode json(Insight i, AnalysisMetadata m) {
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("summary", i.summary());
         n.put("root_cause", i.rootCause());
         ArrayNode recs = n.putArray("recommendations");

@@ -6,6 +6,7 @@ import dev.eyes.event.DiskEvent;
 import dev.eyes.event.LogEvent;
 import dev.eyes.event.MeasurementKind;
 import dev.eyes.event.MemoryPressure;
+import dev.eyes.json.JsonTrees;
 import dev.eyes.source.LineReader;
 import dev.eyes.source.LogDecoder;
 import dev.eyes.source.LogFormat;
@@ -129,7 +130,7 @@ final class Parsers {
     }
 
     private static ObjectNode powermetricsRecord(Powermetrics pm) {
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("timestamp", pm.timestamp() == null ? null : Timestamps.format(pm.timestamp()));
         n.put("hw_model", pm.hwModel());
         n.put("elapsed_ms", Math.round(pm.elapsedMs() * 1000) / 1000.0);
@@ -164,7 +165,7 @@ final class Parsers {
             samples.add(last);
         }
         for (TopParser.Sample s : samples) {
-            ObjectNode n = EventJson.MAPPER.createObjectNode();
+            ObjectNode n = JsonTrees.object();
             n.put("time", s.time() == null ? null : s.time().toString());
             n.put("cpu_user_percent", s.cpuUserPercent());
             n.put("cpu_sys_percent", s.cpuSysPercent());
@@ -185,7 +186,7 @@ final class Parsers {
         if (vm == null) {
             return null;
         }
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("page_size", vm.pageSize());
         Double used = vm.usedMb();
         n.put("memory_used_mb", used == null ? null : Math.round(used * 100) / 100.0);
@@ -201,7 +202,7 @@ final class Parsers {
         if (t == null) {
             return null;
         }
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("total_bytes", t.totalBytes());
         n.put("page_size", t.pageSize());
         n.put("free_percent", t.freePercent());
@@ -221,7 +222,7 @@ final class Parsers {
         } else if (kv.isEmpty()) {
             return null;
         }
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("keys", kv.size());
         MemoryPressure p = Sysctl.pressureLevel(level);
         n.put(Sysctl.PRESSURE_KEY, level);
@@ -259,7 +260,7 @@ final class Parsers {
         List<Pattern> exclude = m.diskExclude().stream().map(DeviceFilter::globPattern).toList();
         List<ObjectNode> out = new ArrayList<>();
         for (Diskstats.Device d : snap.devices()) {
-            ObjectNode n = EventJson.MAPPER.createObjectNode();
+            ObjectNode n = JsonTrees.object();
             n.put("device", d.name());
             n.put("major", d.major());
             n.put("minor", d.minor());
@@ -279,7 +280,7 @@ final class Parsers {
         if (psi == null) {
             return null;
         }
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         psiLine(n.putObject("some"), psi.some());
         if (psi.full() == null) {
             n.putNull("full");
@@ -304,7 +305,7 @@ final class Parsers {
         if (u == null) {
             return null;
         }
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("total_mb", round2(u.totalMb()));
         n.put("available_mb", round2(u.availableMb()));
         n.put("used_mb", round2(u.usedMb()));
@@ -317,7 +318,7 @@ final class Parsers {
         if (t == null) {
             return null;
         }
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("cpus", t.cpus());
         Map<String, Long> v = new LinkedHashMap<>();
         v.put("user", t.user());
@@ -338,7 +339,7 @@ final class Parsers {
         NvidiaSmi.Parsed p = NvidiaSmi.parse(text);
         List<ObjectNode> out = new ArrayList<>();
         for (NvidiaSmi.Gpu g : p.gpus()) {
-            ObjectNode n = EventJson.MAPPER.createObjectNode();
+            ObjectNode n = JsonTrees.object();
             n.put("index", g.index());
             n.put("name", g.name());
             n.put("utilization_gpu_percent", g.utilizationPercent());

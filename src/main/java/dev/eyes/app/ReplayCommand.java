@@ -2,6 +2,7 @@ package dev.eyes.app;
 
 import ch.qos.logback.classic.Level;
 import dev.eyes.config.EyesConfig;
+import dev.eyes.json.JsonTrees;
 import dev.eyes.pipeline.EventProcessor;
 import dev.eyes.pipeline.RecentBuffers;
 import dev.eyes.rule.Trigger;
@@ -208,7 +209,7 @@ final class ReplayCommand implements Callable<Integer> {
             }
         }
         if (json) {
-            ObjectNode n = EventJson.MAPPER.createObjectNode();
+            ObjectNode n = JsonTrees.object();
             n.put("time", Timestamps.format(t.timestamp()));
             n.put("rule", t.rule());
             n.put("source", t.source());

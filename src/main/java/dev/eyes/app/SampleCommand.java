@@ -8,6 +8,7 @@ import dev.eyes.event.LogEvent;
 import dev.eyes.event.MetricsEvent;
 import dev.eyes.event.MetricsProvenance;
 import dev.eyes.event.ProcessMetric;
+import dev.eyes.json.JsonTrees;
 import dev.eyes.source.Platform;
 import dev.eyes.source.metrics.CollectorStatus;
 import dev.eyes.source.metrics.HostCollector;
@@ -105,7 +106,7 @@ final class SampleCommand implements Callable<Integer> {
     }
 
     private ObjectNode toJson(List<Round> rounds, List<String> unavailable) {
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("time", Timestamps.format(Instant.now()));
         n.put("platform", platform.display());
         ArrayNode metrics = n.putArray("metrics");

@@ -2,6 +2,7 @@ package dev.eyes.config;
 
 import dev.eyes.event.MemoryPressure;
 import dev.eyes.event.Severity;
+import dev.eyes.json.JsonTrees;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -19,8 +20,10 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.ObjectReadContext;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.dataformat.toml.TomlMapper;
+import tools.jackson.dataformat.toml.TomlFactory;
 
 /**
  * Finds, reads and validates {@code config.toml}.
@@ -34,7 +37,8 @@ public final class ConfigLoader {
     public static final String ENV_CONFIG = "EYES_CONFIG";
     public static final String ENV_OPENAI_KEY = "OPENAI_API_KEY";
 
-    private static final TomlMapper TOML = TomlMapper.builder().build();
+    // the factory, not a TomlMapper: reading a table needs no data binding (see JsonTrees on what a mapper costs)
+    private static final TomlFactory TOML = new TomlFactory();
     private static final Pattern PRIORITY = Pattern.compile(
             "(emerg|alert|crit|err|warning|notice|info|debug|[0-7])(\\.\\.(emerg|alert|crit|err|warning|notice|info|debug|[0-7]))?",
             Pattern.CASE_INSENSITIVE);
@@ -93,7 +97,7 @@ public final class ConfigLoader {
         String where = origin == null ? "configuration" : "config file " + origin;
         JsonNode root;
         try {
-            root = text.isBlank() ? TOML.createObjectNode() : TOML.readTree(text);
+            root = text.isBlank() ? JsonTrees.object() : readToml(text);
         } catch (JacksonException e) {
             throw new ConfigException(where + ": TOML parse error: " + firstLine(e.getOriginalMessage())
                     + location(e));
@@ -106,6 +110,20 @@ public final class ConfigLoader {
             return new Loaded(config, origin, List.copyOf(unknown));
         } catch (ConfigException e) {
             throw new ConfigException(e.key(), where + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The TOML parser builds the whole document as a tree and hands out a parser over it; the tree is that parser's
+     * input source.
+     */
+    private static JsonNode readToml(String text) {
+        try (JsonParser p = TOML.createParser(ObjectReadContext.empty(), text)) {
+            if (p.streamReadInputSource() instanceof JsonNode tree) {
+                return tree;
+            }
+            throw new IllegalStateException("the TOML parser no longer exposes its tree (jackson-dataformat-toml "
+                    + "changed); ConfigLoader needs updating");
         }
     }
 

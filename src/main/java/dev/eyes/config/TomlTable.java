@@ -1,5 +1,6 @@
 package dev.eyes.config;
 
+import dev.eyes.json.JsonTrees;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -242,7 +243,7 @@ final class TomlTable {
         if (v.isObject()) {
             return "a table";
         }
-        return v.toString();
+        return JsonTrees.write(v);
     }
 
     private static String fmt(double d) {

@@ -1,6 +1,7 @@
 package dev.eyes.mcp;
 
 import dev.eyes.event.Severity;
+import dev.eyes.json.JsonTrees;
 import dev.eyes.store.AlertJson;
 import dev.eyes.store.AlertSearchRequest;
 import dev.eyes.store.AlertStatus;
@@ -363,6 +364,6 @@ final class AlertTools {
     }
 
     private static ObjectNode object() {
-        return dev.eyes.store.EventJson.MAPPER.createObjectNode();
+        return JsonTrees.object();
     }
 }

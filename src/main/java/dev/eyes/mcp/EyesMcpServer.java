@@ -1,8 +1,8 @@
 package dev.eyes.mcp;
 
+import dev.eyes.json.JsonTrees;
 import dev.eyes.store.AlertException;
 import dev.eyes.store.Database;
-import dev.eyes.store.EventJson;
 import dev.eyes.store.StoreException;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
@@ -146,7 +146,7 @@ public final class EyesMcpServer implements AutoCloseable {
     }
 
     static McpSchema.CallToolResult failure(String message) {
-        ObjectNode error = EventJson.MAPPER.createObjectNode();
+        ObjectNode error = JsonTrees.object();
         error.put("error", message);
         return McpSchema.CallToolResult.builder()
                 .addTextContent(message)

@@ -1,5 +1,6 @@
 package dev.eyes.mcp;
 
+import dev.eyes.json.JsonTrees;
 import dev.eyes.store.Busy;
 import dev.eyes.store.Database;
 import dev.eyes.store.SqlErrors;
@@ -15,7 +16,6 @@ import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads the running observer's heartbeat — the one row of {@code observer_heartbeat} ({@code at}, {@code pid},
@@ -30,7 +30,6 @@ public final class HeartbeatReader {
     public static final String STOPPED = "stopped";
     public static final String NOT_RUNNING = "not running";
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
      * What the heartbeat says.
@@ -90,7 +89,7 @@ public final class HeartbeatReader {
         JsonNode payload = null;
         String payloadError = null;
         try {
-            payload = JSON.readTree(row.payload());
+            payload = JsonTrees.parse(row.payload());
             if (!payload.isObject()) {
                 payloadError = "the heartbeat payload is not a JSON object";
                 payload = null;

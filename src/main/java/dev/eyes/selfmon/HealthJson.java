@@ -1,5 +1,6 @@
 package dev.eyes.selfmon;
 
+import dev.eyes.json.JsonTrees;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -42,7 +42,6 @@ import tools.jackson.databind.node.ObjectNode;
  * }</pre>
  */
 public final class HealthJson {
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
     private static final DateTimeFormatter TIME = new DateTimeFormatterBuilder()
             .appendPattern("uuuu-MM-dd'T'HH:mm:ss")
             .appendFraction(ChronoField.MICRO_OF_SECOND, 6, 6, true)
@@ -54,12 +53,12 @@ public final class HealthJson {
     }
 
     public static String write(Health h) {
-        return toNode(h).toString();
+        return JsonTrees.write(toNode(h));
     }
 
     /** The status and the problems only: what a banner (or a live event) needs. */
     public static ObjectNode summary(Health h) {
-        ObjectNode n = MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("status", h.status());
         n.put("checked_at", time(h.checkedAt()));
         ArrayNode problems = n.putArray("problems");
@@ -200,7 +199,7 @@ public final class HealthJson {
     public static Health parse(String json) {
         JsonNode n;
         try {
-            n = MAPPER.readTree(json);
+            n = JsonTrees.parse(json);
         } catch (JacksonException e) {
             throw new IllegalArgumentException("not a health document: " + e.getOriginalMessage());
         }

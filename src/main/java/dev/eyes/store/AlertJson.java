@@ -3,6 +3,7 @@ package dev.eyes.store;
 import dev.eyes.event.DiskEvent;
 import dev.eyes.event.LogEvent;
 import dev.eyes.event.MetricsEvent;
+import dev.eyes.json.JsonTrees;
 import java.time.Instant;
 import java.util.List;
 import tools.jackson.databind.node.ArrayNode;
@@ -35,7 +36,7 @@ public final class AlertJson {
 
     /** An alert: every field of {@link AlertRecord}. */
     public static ObjectNode record(AlertRecord r) {
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("id", r.id());
         time(n, "assessed_at", r.assessedAt());
         time(n, "created_at", r.createdAt());
@@ -123,7 +124,7 @@ public final class AlertJson {
     }
 
     public static ObjectNode summary(AlertSummary s) {
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("id", s.id());
         n.put("group_parent_id", s.groupParentId());
         time(n, "assessed_at", s.assessedAt());
@@ -145,7 +146,7 @@ public final class AlertJson {
     }
 
     public static ObjectNode page(AlertPage p) {
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         ArrayNode a = n.putArray("alerts");
         p.alerts().forEach(x -> a.add(record(x)));
         ObjectNode counts = n.putObject("counts");
@@ -161,7 +162,7 @@ public final class AlertJson {
     }
 
     public static ObjectNode searchPage(AlertSearchPage p) {
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         ArrayNode a = n.putArray("alerts");
         p.alerts().forEach(x -> a.add(summary(x)));
         n.put("total", p.total());
@@ -171,7 +172,7 @@ public final class AlertJson {
     }
 
     public static ObjectNode review(AgentReview r) {
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("id", r.id());
         n.put("alert_id", r.alertId());
         time(n, "created_at", r.createdAt());
@@ -182,7 +183,7 @@ public final class AlertJson {
     }
 
     public static ObjectNode rule(AutoGroupRule r) {
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("id", r.id());
         time(n, "created_at", r.createdAt());
         n.put("target_alert_id", r.targetAlertId());
@@ -195,13 +196,13 @@ public final class AlertJson {
     }
 
     public static ArrayNode rules(List<AutoGroupRule> rules) {
-        ArrayNode a = EventJson.MAPPER.createArrayNode();
+        ArrayNode a = JsonTrees.array();
         rules.forEach(r -> a.add(rule(r)));
         return a;
     }
 
     public static ObjectNode silence(Silence s) {
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("id", s.id());
         time(n, "created_at", s.createdAt());
         n.put("created_by", s.createdBy());
@@ -221,13 +222,13 @@ public final class AlertJson {
     }
 
     public static ArrayNode silences(List<Silence> silences) {
-        ArrayNode a = EventJson.MAPPER.createArrayNode();
+        ArrayNode a = JsonTrees.array();
         silences.forEach(s -> a.add(silence(s)));
         return a;
     }
 
     public static ObjectNode delivery(DeliveryAttempt d) {
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("notifier", d.notifier());
         time(n, "attempted_at", d.attemptedAt());
         n.put("status", d.status());
@@ -236,7 +237,7 @@ public final class AlertJson {
     }
 
     public static ObjectNode transition(StateChange t) {
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         time(n, "at", t.at());
         n.put("aspect", t.aspect());
         n.put("from", t.from());
@@ -247,7 +248,7 @@ public final class AlertJson {
 
     /** The dashboard's error body: {@code {"message": …}}. */
     public static ObjectNode error(String message) {
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("message", message);
         return n;
     }

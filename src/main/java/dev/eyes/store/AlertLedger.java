@@ -3,6 +3,7 @@ package dev.eyes.store;
 import dev.eyes.analysis.Insight;
 import dev.eyes.event.LogEvent;
 import dev.eyes.event.Severity;
+import dev.eyes.json.JsonTrees;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -435,7 +436,7 @@ public final class AlertLedger {
             ps.setLong(1, candidateId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    logs.add(EventJson.log(EventJson.MAPPER.readTree(rs.getString(1))));
+                    logs.add(EventJson.log(JsonTrees.parse(rs.getString(1))));
                 }
             }
         }

@@ -4,6 +4,7 @@ import dev.eyes.event.DiskEvent;
 import dev.eyes.event.LogEvent;
 import dev.eyes.event.MetricsEvent;
 import dev.eyes.event.Severity;
+import dev.eyes.json.JsonTrees;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -133,7 +134,7 @@ final class AlertRows {
                 ps.setLong(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        JsonNode n = EventJson.MAPPER.readTree(rs.getString(2));
+                        JsonNode n = JsonTrees.parse(rs.getString(2));
                         switch (rs.getString(1)) {
                             case "log" -> logs.add(EventJson.log(n));
                             case "metrics" -> metrics.add(EventJson.metrics(n));

@@ -4,6 +4,7 @@ import dev.eyes.event.DiskEvent;
 import dev.eyes.event.LogEvent;
 import dev.eyes.event.MetricsEvent;
 import dev.eyes.event.Severity;
+import dev.eyes.json.JsonTrees;
 import dev.eyes.rule.Trigger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -80,15 +81,15 @@ public final class CandidateStore implements AutoCloseable {
                 VALUES (?, ?, ?, ?)""")) {
             int i = 0;
             for (LogEvent e : t.logEvents()) {
-                addContext(ps, id, "log", i++, EventJson.log(e).toString());
+                addContext(ps, id, "log", i++, JsonTrees.write(EventJson.log(e)));
             }
             i = 0;
             for (MetricsEvent e : t.metricsEvents()) {
-                addContext(ps, id, "metrics", i++, EventJson.metrics(e).toString());
+                addContext(ps, id, "metrics", i++, JsonTrees.write(EventJson.metrics(e)));
             }
             i = 0;
             for (DiskEvent e : t.diskEvents()) {
-                addContext(ps, id, "disk", i++, EventJson.disk(e).toString());
+                addContext(ps, id, "disk", i++, JsonTrees.write(EventJson.disk(e)));
             }
             ps.executeBatch();
         }
@@ -194,7 +195,7 @@ public final class CandidateStore implements AutoCloseable {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    JsonNode n = EventJson.MAPPER.readTree(rs.getString(2));
+                    JsonNode n = JsonTrees.parse(rs.getString(2));
                     switch (rs.getString(1)) {
                         case "log" -> logs.add(EventJson.log(n));
                         case "metrics" -> metrics.add(EventJson.metrics(n));

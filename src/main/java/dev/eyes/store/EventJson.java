@@ -9,10 +9,10 @@ import dev.eyes.event.MetricsEvent;
 import dev.eyes.event.MetricsProvenance;
 import dev.eyes.event.MetricsSource;
 import dev.eyes.event.ProcessMetric;
+import dev.eyes.json.JsonTrees;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -21,13 +21,12 @@ import tools.jackson.databind.node.ObjectNode;
  * for context-event payloads, {@code eyes replay --json} and the APIs.
  */
 public final class EventJson {
-    public static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     private EventJson() {
     }
 
     public static ObjectNode log(LogEvent e) {
-        ObjectNode n = MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("timestamp", Timestamps.format(e.timestamp()));
         n.put("message_type", e.messageType().wireName());
         n.put("subsystem", e.subsystem());
@@ -46,7 +45,7 @@ public final class EventJson {
     }
 
     public static ObjectNode metrics(MetricsEvent e) {
-        ObjectNode n = MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("timestamp", Timestamps.format(e.timestamp()));
         n.put("cpu_power_mw", e.cpuPowerMw());
         n.put("cpu_usage_percent", e.cpuUsagePercent());
@@ -93,7 +92,7 @@ public final class EventJson {
     }
 
     public static ObjectNode disk(DiskEvent e) {
-        ObjectNode n = MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("timestamp", Timestamps.format(e.timestamp()));
         n.put("read_kb_per_sec", e.readKbPerSec());
         n.put("write_kb_per_sec", e.writeKbPerSec());

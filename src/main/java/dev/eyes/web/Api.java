@@ -1,6 +1,7 @@
 package dev.eyes.web;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.eyes.json.JsonTrees;
 import dev.eyes.selfmon.HealthJson;
 import dev.eyes.store.AgentReview;
 import dev.eyes.store.AlertException;
@@ -11,7 +12,6 @@ import dev.eyes.store.AlertRecord;
 import dev.eyes.store.AlertStore;
 import dev.eyes.store.AutoGroupRule;
 import dev.eyes.store.AutoGroupRuleRequest;
-import dev.eyes.store.EventJson;
 import dev.eyes.store.Silence;
 import dev.eyes.store.SilenceRequest;
 import dev.eyes.store.StoreException;
@@ -146,7 +146,7 @@ final class Api {
                     return null;
                 });
                 updated(id, "analysis_requested");
-                ObjectNode n = EventJson.MAPPER.createObjectNode();
+                ObjectNode n = JsonTrees.object();
                 n.put("candidate_id", id);
                 n.put("analysis_status", "pending");
                 json(r.exchange, 202, n);
@@ -158,7 +158,7 @@ final class Api {
                 String text = orDefault(Request.text(body, "resolution"), "Resolved from the dashboard");
                 AgentReview review = store(() -> alerts.resolveAlert(id, by, text));
                 updated(id, "resolved");
-                ObjectNode n = EventJson.MAPPER.createObjectNode();
+                ObjectNode n = JsonTrees.object();
                 n.set("review", AlertJson.review(review));
                 json(r.exchange, 200, n);
             }
@@ -190,7 +190,7 @@ final class Api {
 
     /** Tells live clients that an alert changed through the API. */
     private void updated(long id, String change) {
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("id", id);
         n.put("change", change);
         hub.publish("alert_updated", n);
@@ -298,7 +298,7 @@ final class Api {
     // ---- responses ------------------------------------------------------------------------------------------
 
     static void json(HttpExchange ex, int status, JsonNode body) throws IOException {
-        byte[] bytes = EventJson.MAPPER.writeValueAsBytes(body);
+        byte[] bytes = JsonTrees.bytes(body);
         ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {

@@ -1,6 +1,7 @@
 package dev.eyes.web;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.eyes.json.JsonTrees;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -89,7 +90,7 @@ public final class EventHub implements AutoCloseable {
 
     /** Publishes an event to every connected client; never blocks. */
     public void publish(String type, ObjectNode data) {
-        String json = data.toString(); // outside the lock
+        String json = JsonTrees.write(data); // outside the lock
         List<Client> overflowing = null;
         synchronized (this) {
             if (closed) {

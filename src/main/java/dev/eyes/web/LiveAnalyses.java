@@ -1,6 +1,6 @@
 package dev.eyes.web;
 
-import dev.eyes.store.EventJson;
+import dev.eyes.json.JsonTrees;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.node.ObjectNode;
@@ -76,7 +76,7 @@ public final class LiveAnalyses {
         if (e == null) {
             return null;
         }
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         synchronized (e) {
             n.put("attempt", e.attempt);
             n.put("backend", e.backend);

@@ -4,7 +4,7 @@ import dev.eyes.event.DiskEvent;
 import dev.eyes.event.Event;
 import dev.eyes.event.MemoryPressure;
 import dev.eyes.event.MetricsEvent;
-import dev.eyes.store.EventJson;
+import dev.eyes.json.JsonTrees;
 import dev.eyes.store.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
@@ -243,7 +243,7 @@ public final class MetricSeries implements Consumer<Event> {
      */
     public ObjectNode json(Instant from, Instant to) {
         Window w = window(from, to);
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("from", Timestamps.format(from));
         n.put("to", Timestamps.format(to));
         n.put("interval_seconds", interval.toMillis() / 1000.0);

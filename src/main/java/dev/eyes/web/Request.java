@@ -1,7 +1,7 @@
 package dev.eyes.web;
 
 import com.sun.net.httpserver.HttpExchange;
-import dev.eyes.store.EventJson;
+import dev.eyes.json.JsonTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -133,11 +133,11 @@ final class Request {
     ObjectNode json() throws IOException {
         byte[] body = readBody();
         if (body.length == 0) {
-            return EventJson.MAPPER.createObjectNode();
+            return JsonTrees.object();
         }
         JsonNode n;
         try {
-            n = EventJson.MAPPER.readTree(body);
+            n = JsonTrees.parse(body);
         } catch (JacksonException e) {
             throw HttpError.badRequest("the body is not valid JSON");
         }

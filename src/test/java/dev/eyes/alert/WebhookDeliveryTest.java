@@ -10,8 +10,8 @@ import dev.eyes.config.AlertsConfig;
 import dev.eyes.event.Severity;
 import dev.eyes.store.AlertRecord;
 import dev.eyes.store.DeliveryAttempt;
-import dev.eyes.store.EventJson;
 import dev.eyes.testing.Await;
+import dev.eyes.testing.TestJson;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -81,7 +81,7 @@ class WebhookDeliveryTest {
             return;
         }
         if (status == 200) {
-            received.add(EventJson.MAPPER.readTree(body));
+            received.add(TestJson.MAPPER.readTree(body));
         }
         byte[] out = (status == 200 ? "ok" : "{\"error\":\"database unavailable\"}").getBytes(StandardCharsets.UTF_8);
         ex.sendResponseHeaders(status, out.length);

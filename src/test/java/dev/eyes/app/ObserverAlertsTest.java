@@ -15,10 +15,10 @@ import dev.eyes.store.AlertListRequest;
 import dev.eyes.store.AlertRecord;
 import dev.eyes.store.CandidateStore;
 import dev.eyes.store.Database;
-import dev.eyes.store.EventJson;
 import dev.eyes.store.SqliteAlertStore;
 import dev.eyes.testing.Await;
 import dev.eyes.testing.Sql;
+import dev.eyes.testing.TestJson;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +56,7 @@ class ObserverAlertsTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/hook", ex -> {
-            posts.add(EventJson.MAPPER.readTree(ex.getRequestBody().readAllBytes()));
+            posts.add(TestJson.MAPPER.readTree(ex.getRequestBody().readAllBytes()));
             ex.sendResponseHeaders(204, -1);
             ex.close();
         });

@@ -1,7 +1,7 @@
 package dev.eyes.bench;
 
 import dev.eyes.store.Database;
-import dev.eyes.store.EventJson;
+import dev.eyes.testing.TestJson;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -119,7 +119,7 @@ public final class McpStartup {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        if (line == null || !"eyes-alerts".equals(EventJson.MAPPER.readTree(line).path("result")
+        if (line == null || !"eyes-alerts".equals(TestJson.MAPPER.readTree(line).path("result")
                 .path("serverInfo").path("name").asString())) {
             throw new IllegalStateException("no initialize answer from " + cmd + ": " + line);
         }

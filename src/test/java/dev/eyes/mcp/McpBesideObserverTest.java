@@ -2,11 +2,11 @@ package dev.eyes.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.eyes.store.EventJson;
 import dev.eyes.testing.Await;
 import dev.eyes.testing.EyesProcess;
 import dev.eyes.testing.McpProcess;
 import dev.eyes.testing.Sql;
+import dev.eyes.testing.TestJson;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.charset.StandardCharsets;
@@ -278,9 +278,9 @@ class McpBesideObserverTest {
             String text = ((McpSchema.TextContent) r.content().getFirst()).text();
             if (Boolean.TRUE.equals(r.isError())) {
                 failures.add(tool + " " + args + ": " + text);
-                return EventJson.MAPPER.createObjectNode();
+                return TestJson.MAPPER.createObjectNode();
             }
-            return EventJson.MAPPER.readTree(text);
+            return TestJson.MAPPER.readTree(text);
         }
     }
 }

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.eyes.event.Severity;
 import dev.eyes.store.AlertJson;
 import dev.eyes.store.AlertSearchRequest;
-import dev.eyes.store.EventJson;
 import dev.eyes.store.SqliteAlertStore;
 import dev.eyes.testing.AlertFixtures;
 import dev.eyes.testing.EyesProcess;
 import dev.eyes.testing.McpProcess;
+import dev.eyes.testing.TestJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,7 +63,7 @@ class McpInspectorTest {
 
     record Run(int status, String stdout, String stderr) {
         JsonNode json() {
-            return EventJson.MAPPER.readTree(stdout);
+            return TestJson.MAPPER.readTree(stdout);
         }
     }
 
@@ -106,12 +106,12 @@ class McpInspectorTest {
         JsonNode result = call.json();
         assertThat(result.path("isError").asBoolean()).isFalse();
         try (SqliteAlertStore store = new SqliteAlertStore(dev.eyes.store.Database.open(db))) {
-            assertThat(result.path("structuredContent")).isEqualTo(EventJson.MAPPER.readTree(AlertJson.searchPage(
+            assertThat(result.path("structuredContent")).isEqualTo(TestJson.MAPPER.readTree(AlertJson.searchPage(
                     store.searchAlerts(AlertSearchRequest.of(null, null, null, 1, null))).toString()));
         }
         assertThat(result.path("structuredContent").path("total").asInt()).isEqualTo(2);
         assertThat(result.path("structuredContent").path("alerts").get(0).path("id").asLong()).isEqualTo(ids.get(1));
-        assertThat(EventJson.MAPPER.readTree(result.path("content").get(0).path("text").asString()))
+        assertThat(TestJson.MAPPER.readTree(result.path("content").get(0).path("text").asString()))
                 .isEqualTo(result.path("structuredContent"));
 
         Run missing = inspect("--method", "tools/call", "--tool-name", "get_alert", "--tool-arg", "alert_id=424242");

@@ -7,12 +7,12 @@ import dev.eyes.event.Severity;
 import dev.eyes.store.AlertJson;
 import dev.eyes.store.AlertSearchRequest;
 import dev.eyes.store.AnalysisStatus;
-import dev.eyes.store.EventJson;
 import dev.eyes.store.SqliteAlertStore;
 import dev.eyes.store.Timestamps;
 import dev.eyes.testing.AlertFixtures;
 import dev.eyes.testing.McpProcess;
 import dev.eyes.testing.Sql;
+import dev.eyes.testing.TestJson;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Path;
@@ -107,18 +107,18 @@ class McpServerTest {
     }
 
     static JsonNode normalize(Object value) {
-        return EventJson.MAPPER.readTree(EventJson.MAPPER.writeValueAsString(value));
+        return TestJson.MAPPER.readTree(TestJson.MAPPER.writeValueAsString(value));
     }
 
     static JsonNode normalize(JsonNode value) {
-        return EventJson.MAPPER.readTree(value.toString());
+        return TestJson.MAPPER.readTree(value.toString());
     }
 
     /** A successful call: its structured content (which must equal the JSON in its text block). */
     JsonNode ok(String tool, Map<String, ?> args) {
         Result r = call(tool, args);
         assertThat(r.error()).as(tool + " " + args + " failed: " + r.text()).isFalse();
-        assertThat(EventJson.MAPPER.readTree(r.text())).as("text block = structured content").isEqualTo(r.json());
+        assertThat(TestJson.MAPPER.readTree(r.text())).as("text block = structured content").isEqualTo(r.json());
         return r.json();
     }
 

@@ -3,10 +3,10 @@ package dev.eyes.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eyes.event.Severity;
-import dev.eyes.store.EventJson;
 import dev.eyes.testing.AlertFixtures;
 import dev.eyes.testing.EyesProcess;
 import dev.eyes.testing.McpProcess;
+import dev.eyes.testing.TestJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +44,7 @@ class McpStdioTest {
     /** Every stdout line is one JSON-RPC 2.0 frame. */
     static void assertOnlyFrames(McpProcess p) {
         assertThat(p.stdout()).isNotEmpty().allSatisfy(line -> {
-            JsonNode n = EventJson.MAPPER.readTree(line);
+            JsonNode n = TestJson.MAPPER.readTree(line);
             assertThat(n.path("jsonrpc").asString()).as(line).isEqualTo("2.0");
         });
     }
@@ -74,7 +74,7 @@ class McpStdioTest {
             // as a script would: write the calls and close stdin at once
             StringBuilder calls = new StringBuilder();
             for (int i = 0; i < 5; i++) {
-                calls.append(EventJson.MAPPER.writeValueAsString(Map.of("jsonrpc", "2.0", "id", 10 + i,
+                calls.append(TestJson.MAPPER.writeValueAsString(Map.of("jsonrpc", "2.0", "id", 10 + i,
                         "method", "tools/call", "params", Map.of("name", "get_alert",
                                 "arguments", Map.of("alert_id", alert))))).append('\n');
             }
@@ -82,7 +82,7 @@ class McpStdioTest {
             p.closeStdin();
             assertThat(p.awaitExit(Duration.ofSeconds(5))).isZero();
             assertOnlyFrames(p);
-            assertThat(p.stdout().stream().skip(1).map(l -> EventJson.MAPPER.readTree(l)))
+            assertThat(p.stdout().stream().skip(1).map(l -> TestJson.MAPPER.readTree(l)))
                     .hasSize(5)
                     .allSatisfy(n -> assertThat(n.path("result").path("structuredContent").path("id").asLong())
                             .isEqualTo(alert))

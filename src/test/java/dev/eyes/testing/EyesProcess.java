@@ -35,7 +35,14 @@ public final class EyesProcess implements AutoCloseable {
 
     public static EyesProcess start(Map<String, String> env, java.nio.file.Path workDir, String... args)
             throws IOException {
+        return start(List.of(), env, workDir, args);
+    }
+
+    /** With extra JVM flags (placed before the classpath). */
+    public static EyesProcess start(List<String> jvmFlags, Map<String, String> env, java.nio.file.Path workDir,
+            String... args) throws IOException {
         List<String> cmd = new ArrayList<>(javaCommand());
+        cmd.addAll(1, jvmFlags);
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("EYES_CONFIG");

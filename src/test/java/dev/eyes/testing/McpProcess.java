@@ -1,6 +1,5 @@
 package dev.eyes.testing;
 
-import dev.eyes.store.EventJson;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
@@ -110,7 +109,7 @@ public final class McpProcess implements AutoCloseable {
 
     /** Sends a JSON-RPC request. */
     public void request(int id, String method, Map<String, ?> params) throws IOException {
-        send(EventJson.MAPPER.writeValueAsString(Map.of("jsonrpc", "2.0", "id", id, "method", method,
+        send(TestJson.MAPPER.writeValueAsString(Map.of("jsonrpc", "2.0", "id", id, "method", method,
                 "params", params)));
     }
 
@@ -129,7 +128,7 @@ public final class McpProcess implements AutoCloseable {
         if (line == null) {
             throw new AssertionError("no answer within " + timeout + "; stderr:\n" + String.join("\n", err));
         }
-        return EventJson.MAPPER.readTree(line);
+        return TestJson.MAPPER.readTree(line);
     }
 
     public void closeStdin() throws IOException {

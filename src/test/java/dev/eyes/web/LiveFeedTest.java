@@ -3,10 +3,10 @@ package dev.eyes.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eyes.event.Severity;
-import dev.eyes.store.EventJson;
 import dev.eyes.testing.AlertFixtures;
 import dev.eyes.testing.Await;
 import dev.eyes.testing.SseClient;
+import dev.eyes.testing.TestJson;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +59,7 @@ class LiveFeedTest {
     }
 
     static ObjectNode data(String k, long v) {
-        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode n = TestJson.MAPPER.createObjectNode();
         n.put(k, v);
         return n;
     }

@@ -1,7 +1,7 @@
 package dev.eyes.alert.notify;
 
 import dev.eyes.event.Severity;
-import dev.eyes.store.EventJson;
+import dev.eyes.json.JsonTrees;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -45,7 +45,7 @@ public final class WebhookPayloads {
     }
 
     static Payload json(Notification n, String host) {
-        ObjectNode o = EventJson.MAPPER.createObjectNode();
+        ObjectNode o = JsonTrees.object();
         o.put("source", "eyes");
         o.put("host", host);
         o.put("alert_id", n.candidateId());
@@ -68,7 +68,7 @@ public final class WebhookPayloads {
     }
 
     static Payload slack(Notification n, String host) {
-        ObjectNode o = EventJson.MAPPER.createObjectNode();
+        ObjectNode o = JsonTrees.object();
         o.put("text", slackEscape("[" + n.severity().wireName().toUpperCase(java.util.Locale.ROOT) + "] "
                 + n.title()));
         ArrayNode blocks = o.putArray("blocks");
@@ -166,6 +166,6 @@ public final class WebhookPayloads {
     }
 
     private static byte[] bytes(JsonNode n) {
-        return EventJson.MAPPER.writeValueAsBytes(n);
+        return JsonTrees.bytes(n);
     }
 }

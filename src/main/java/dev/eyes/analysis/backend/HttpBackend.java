@@ -2,6 +2,7 @@ package dev.eyes.analysis.backend;
 
 import dev.eyes.analysis.AnalysisException;
 import dev.eyes.analysis.AnalysisException.Kind;
+import dev.eyes.json.JsonTrees;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -31,7 +32,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the HTTP backends share: the client, sending with cancellation, status classification (429 honours
@@ -39,7 +39,6 @@ import tools.jackson.databind.json.JsonMapper;
  * reading, and error texts that never contain the API key.
  */
 abstract class HttpBackend implements Backend {
-    static final JsonMapper JSON = JsonMapper.builder().build();
     /** Error bodies are read up to this much, for the server's message. */
     static final int MAX_ERROR_BODY = 64 * 1024;
     /** A probe's answer (a model list) is read up to this much. */
@@ -270,7 +269,7 @@ abstract class HttpBackend implements Backend {
         }
         String msg = null;
         try {
-            JsonNode n = JSON.readTree(b);
+            JsonNode n = JsonTrees.parse(b);
             msg = errorMessage(n);
         } catch (JacksonException e) {
             // not JSON: use the text
@@ -304,7 +303,7 @@ abstract class HttpBackend implements Backend {
         }
         JsonNode d = n.get("detail");
         if (d != null && !d.isNull()) {
-            return d.isString() ? d.asString() : d.toString();
+            return d.isString() ? d.asString() : JsonTrees.write(d);
         }
         return null;
     }

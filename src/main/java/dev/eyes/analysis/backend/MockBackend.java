@@ -2,6 +2,7 @@ package dev.eyes.analysis.backend;
 
 import dev.eyes.analysis.AnalysisException;
 import dev.eyes.analysis.AnalysisException.Kind;
+import dev.eyes.json.JsonTrees;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +91,7 @@ public final class MockBackend implements Backend {
                 yield new Reply(text, false);
             }
             default -> {
-                String text = answer(request).toPrettyString();
+                String text = JsonTrees.writePretty(answer(request));
                 // stream it in pieces, as a model would
                 for (int i = 0; i < text.length(); i += 64) {
                     onText.accept(text.substring(i, Math.min(text.length(), i + 64)));
@@ -102,7 +103,7 @@ public final class MockBackend implements Backend {
 
     /** The canned answer: clearly a mock, at the trigger's severity. */
     ObjectNode answer(BackendRequest request) {
-        ObjectNode n = HttpBackend.JSON.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         String subject = request.subject() == null ? "" : HttpBackend.oneLine(request.subject(), 200);
         n.put("summary", SUMMARY_PREFIX + "Canned analysis, no model was asked: " + subject);
         n.put("root_cause", "Mock root cause (no model was asked)");

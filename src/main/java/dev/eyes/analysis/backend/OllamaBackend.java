@@ -2,6 +2,7 @@ package dev.eyes.analysis.backend;
 
 import dev.eyes.analysis.AnalysisException;
 import dev.eyes.analysis.AnalysisException.Kind;
+import dev.eyes.json.JsonTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -59,7 +60,7 @@ public final class OllamaBackend extends HttpBackend {
 
     /** The request body (public for tests and for {@code --verbose} inspection). */
     public ObjectNode body(BackendRequest r) {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("model", model);
         ArrayNode messages = n.putArray("messages");
         messages.addObject().put("role", "system").put("content", r.system());
@@ -79,7 +80,7 @@ public final class OllamaBackend extends HttpBackend {
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/x-ndjson, application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body(r).toString()))
+                .POST(HttpRequest.BodyPublishers.ofString(JsonTrees.write(body(r))))
                 .build();
         HttpResponse<InputStream> response = send(request, exchange);
         checkStatus(response, exchange);
@@ -128,7 +129,7 @@ public final class OllamaBackend extends HttpBackend {
             }
             JsonNode error = n.get("error");
             if (error != null && !error.isNull()) {
-                String msg = error.isString() ? error.asString() : error.toString();
+                String msg = error.isString() ? error.asString() : JsonTrees.write(error);
                 throw new AnalysisException(Kind.SERVER, "Ollama error: " + oneLine(msg, 300));
             }
             JsonNode content = n.path("message").get("content");
@@ -175,7 +176,7 @@ public final class OllamaBackend extends HttpBackend {
 
     private static JsonNode tryParse(String s) {
         try {
-            return JSON.readTree(s);
+            return JsonTrees.parse(s);
         } catch (JacksonException e) {
             return null;
         }
@@ -206,7 +207,7 @@ public final class OllamaBackend extends HttpBackend {
         }
         List<String> names = new ArrayList<>();
         try {
-            for (JsonNode m : JSON.readTree(r.body()).path("models")) {
+            for (JsonNode m : JsonTrees.parse(r.body()).path("models")) {
                 String name = m.path("name").asString(m.path("model").asString(""));
                 if (!name.isEmpty()) {
                     names.add(name);

@@ -2,6 +2,7 @@ package dev.eyes.analysis.backend;
 
 import dev.eyes.analysis.AnalysisException;
 import dev.eyes.analysis.AnalysisException.Kind;
+import dev.eyes.json.JsonTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -59,7 +60,7 @@ public final class OpenAiBackend extends HttpBackend {
     }
 
     public ObjectNode body(BackendRequest r) {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("model", model);
         ArrayNode messages = n.putArray("messages");
         messages.addObject().put("role", "system").put("content", r.system());
@@ -77,7 +78,7 @@ public final class OpenAiBackend extends HttpBackend {
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream, application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body(r).toString()));
+                .POST(HttpRequest.BodyPublishers.ofString(JsonTrees.write(body(r))));
         if (apiKey != null) {
             b.header("Authorization", "Bearer " + apiKey);
         }
@@ -93,7 +94,7 @@ public final class OpenAiBackend extends HttpBackend {
             String whole = lines.readRest();
             JsonNode n;
             try {
-                n = JSON.readTree(whole);
+                n = JsonTrees.parse(whole);
             } catch (JacksonException e) {
                 if (whole.stripLeading().startsWith("data:")) {
                     // an event stream without its content type
@@ -136,7 +137,7 @@ public final class OpenAiBackend extends HttpBackend {
                     }
                     JsonNode n;
                     try {
-                        n = JSON.readTree(payload);
+                        n = JsonTrees.parse(payload);
                     } catch (JacksonException e) {
                         throw AnalysisException.invalid("an event from the server is not JSON: "
                                 + oneLine(payload, 120));
@@ -190,7 +191,7 @@ public final class OpenAiBackend extends HttpBackend {
             return;
         }
         String type = e.path("type").asString("");
-        String msg = e.isString() ? e.asString() : e.path("message").asString(e.toString());
+        String msg = e.isString() ? e.asString() : e.path("message").asString(JsonTrees.write(e));
         throw new AnalysisException(Kind.SERVER, "OpenAI API error" + (type.isEmpty() ? "" : " (" + type + ")")
                 + ": " + oneLine(scrub(msg), 300));
     }
@@ -228,7 +229,7 @@ public final class OpenAiBackend extends HttpBackend {
         }
         List<String> ids = new ArrayList<>();
         try {
-            for (JsonNode m : JSON.readTree(r.body()).path("data")) {
+            for (JsonNode m : JsonTrees.parse(r.body()).path("data")) {
                 String id = m.path("id").asString("");
                 if (!id.isEmpty()) {
                     ids.add(id);

@@ -7,7 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.eyes.config.AlertsConfig;
 import dev.eyes.event.Severity;
 import dev.eyes.store.DeliveryAttempt;
-import dev.eyes.store.EventJson;
+import dev.eyes.testing.TestJson;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -38,7 +38,7 @@ class WebhookNotifierTest {
         }
 
         JsonNode json() {
-            return EventJson.MAPPER.readTree(body);
+            return TestJson.MAPPER.readTree(body);
         }
 
         String text() {
@@ -99,7 +99,7 @@ class WebhookNotifierTest {
     }
 
     static Notification note(Severity s) {
-        JsonNode alert = EventJson.MAPPER.readTree("{\"id\":42,\"summary\":\"disk full\",\"log_events\":[]}");
+        JsonNode alert = TestJson.MAPPER.readTree("{\"id\":42,\"summary\":\"disk full\",\"log_events\":[]}");
         return new Notification(7, 42, 42, s, "System Alert: disk full <!channel> & ünïcödé",
                 "Cause: /srv is full\n\nRecommendations:\n1. Free <b>space</b>", "CrashDetectionRule",
                 "app.service/app", () -> alert);
@@ -243,7 +243,7 @@ class WebhookNotifierTest {
 
     @Test
     void secretsAreReplacedInWhatGoesToAWebhookOffThisMachine() {
-        JsonNode alert = EventJson.MAPPER.readTree("{\"id\":42,\"log_events\":[{\"message\":\"login failed "
+        JsonNode alert = TestJson.MAPPER.readTree("{\"id\":42,\"log_events\":[{\"message\":\"login failed "
                 + "password=hunter2 from 10.0.0.7\"}],\"recommendations\":[\"rotate token=abc123def456\"]}");
         Notification n = new Notification(7, 42, 42, Severity.WARNING, "System Alert: password=hunter2 leaked",
                 "Evidence: Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln from 10.0.0.7", "r", "s",
