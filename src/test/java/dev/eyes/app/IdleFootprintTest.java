@@ -26,8 +26,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * What keeps an idle observer small (README "Footprint"), checked with the JVM's own class-loading log of a real
  * {@code eyes run}: while idle — following a file, sampling metrics and disks, writing its heartbeat, answering
- * the dashboard and {@code /metrics} — it builds no Jackson {@code ObjectMapper} (~400 classes of data binding and
- * the JDK's locale data, ~4.5 MB) and no HTTP client ({@code java.net.http} and TLS, ~10 MB). A trigger and its
+ * the dashboard and {@code /metrics} — it builds no Jackson {@code ObjectMapper} (~400 classes of data binding,
+ * ~4.5 MB) and no HTTP client ({@code java.net.http} and TLS, ~10 MB). A trigger and its
  * analysis then make the HTTP client (the call to the model) but still no {@code ObjectMapper}.
  */
 class IdleFootprintTest {
