@@ -50,6 +50,11 @@ eyes_maven_opts() {
       *) MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"; export MAVEN_OPTS ;;
     esac
   fi
+  # Maven 3.8's console library writes colour resets (ESC[0m) even with -q -B; a quiet build prints nothing at all
+  case "${MAVEN_OPTS:-}" in
+    *jansi.noreset*) ;;
+    *) MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true"; export MAVEN_OPTS ;;
+  esac
 }
 
 eyes_java_version() {
