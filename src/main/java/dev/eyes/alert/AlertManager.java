@@ -13,7 +13,6 @@ import dev.eyes.store.AlertStatus;
 import dev.eyes.store.DeliveryAttempt;
 import dev.eyes.store.Silence;
 import dev.eyes.store.StoreException;
-import dev.eyes.store.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -33,7 +32,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -108,26 +106,10 @@ public final class AlertManager implements InsightSink, AutoCloseable {
     private record Stop(long deadlineNanos, CompletableFuture<Void> done) implements Msg {
     }
 
-    /** A delivery in flight. */
-    private static final class InFlight {
-        final long candidateId;
-        final Severity severity;
-        final String title;
-        int remaining;
-        boolean delivered;
-        final List<String> failures = new ArrayList<>();
-
-        InFlight(long candidateId, Severity severity, String title, int remaining) {
-            this.candidateId = candidateId;
-            this.severity = severity;
-            this.title = title;
-            this.remaining = remaining;
-        }
-    }
-
     private final Settings settings;
     private final AlertLedger ledger;
     private final List<Notifier> notifiers;
+    private final Admission admission;
     private final InstantSource clock;
     private final Executor deliveries;
     private final ExecutorService ownExecutor;
@@ -143,7 +125,7 @@ public final class AlertManager implements InsightSink, AutoCloseable {
     // owned by the manager's thread (or the test driving it)
     private final ArrayDeque<Long> queue = new ArrayDeque<>();
     private final RateLimiter limiter;
-    private final Map<Long, InFlight> inFlight = new HashMap<>();
+    private final Map<Long, Fanout> inFlight = new HashMap<>();
     private final List<NotifierDone> unrecorded = new ArrayList<>();
     private boolean stopping;
     private boolean sweepNeeded;
@@ -172,6 +154,7 @@ public final class AlertManager implements InsightSink, AutoCloseable {
         this.settings = settings;
         this.ledger = ledger;
         this.notifiers = List.copyOf(notifiers);
+        this.admission = new Admission(settings, notifiers);
         this.clock = clock;
         this.limiter = new RateLimiter(settings.rateLimitPerMinute());
         if (deliveries == null) {
@@ -471,53 +454,8 @@ public final class AlertManager implements InsightSink, AutoCloseable {
     /** The status for an alert (called inside the deciding transaction: reads state, changes nothing). */
     private AlertLedger.Plan plan(AlertLedger.Facts f, List<Silence> silences, boolean recovered, boolean flushing) {
         Instant now = clock.instant();
-        if (recovered && f.assessedAt() != null && f.assessedAt().isBefore(now.minus(RECOVERY_MAX_AGE))) {
-            return AlertLedger.Plan.of(AlertStatus.SUPPRESSED, "analysed at " + Timestamps.format(f.assessedAt())
-                    + " while no alert stage was running (eyes analyze, eyes replay, or Eyes stopped first); more "
-                    + "than " + RECOVERY_MAX_AGE.toMinutes() + " min old, not notified");
-        }
-        Triage.Decision d = Triage.decide(f, silences, settings.minimumSeverity());
-        if (!d.deliver()) {
-            return new AlertLedger.Plan(d.status(), d.reason(), d.silenceId(), null, null);
-        }
-        List<Notifier> targets = targets(f.severity());
-        if (targets.isEmpty()) {
-            return AlertLedger.Plan.of(AlertStatus.SUPPRESSED, noNotifier(f.severity()));
-        }
-        String why = d.escalation() == null ? "" : d.escalation() + "; ";
-        if (flushing || (!stopping && queue.isEmpty() && limiter.canSend(now))) {
-            return AlertLedger.Plan.of(AlertStatus.PENDING, why + "delivering to " + names(targets));
-        }
-        String wait;
-        if (stopping) {
-            wait = "Eyes is stopping; it is delivered after the next start";
-        } else if (!queue.isEmpty()) {
-            wait = "waiting behind " + queue.size() + " queued alert(s)";
-        } else {
-            wait = "rate limit: " + settings.rateLimitPerMinute() + " deliveries per minute "
-                    + "(alerts.rate_limit_per_minute) already used or under way";
-        }
-        Long drop = queue.size() >= settings.queueSize() ? queue.peekFirst() : null;
-        return new AlertLedger.Plan(AlertStatus.QUEUED, why + wait, null, drop, drop == null ? null
-                : "alert queue capacity (" + settings.queueSize() + ", alerts.queue_size) exceeded: dropped the "
-                + "oldest queued alert to make room for the alert of candidate " + f.candidateId());
-    }
-
-    private List<Notifier> targets(Severity s) {
-        return notifiers.stream().filter(n -> n.accepts(s)).toList();
-    }
-
-    private static String names(List<Notifier> ns) {
-        return ns.stream().map(Notifier::name).collect(Collectors.joining(", "));
-    }
-
-    private String noNotifier(Severity s) {
-        if (notifiers.isEmpty()) {
-            return "notifications are off: start Eyes with --enable-notifications for desktop notifications, or "
-                    + "configure [[alerts.webhooks]]";
-        }
-        return "no notifier takes " + s.wireName() + " alerts (" + notifiers.stream().map(Object::toString)
-                .collect(Collectors.joining(", ")) + ")";
+        return admission.plan(f, silences, recovered, flushing, now,
+                new Admission.Backlog(queue.size(), queue.peekFirst(), stopping, limiter.canSend(now)));
     }
 
     private void apply(AlertLedger.Decided d) {
@@ -579,9 +517,9 @@ public final class AlertManager implements InsightSink, AutoCloseable {
     }
 
     private void dispatch(long alertId, AlertLedger.Facts f) {
-        List<Notifier> targets = targets(f.severity());
+        List<Notifier> targets = admission.targets(f.severity());
         limiter.reserve();
-        inFlight.put(alertId, new InFlight(f.candidateId(), f.severity(), f.title(), targets.size()));
+        inFlight.put(alertId, new Fanout(f.candidateId(), f.severity(), f.title(), targets.size()));
         long candidate = f.candidateId();
         Supplier<JsonNode> json = Delivery.once(() -> {
             try {
@@ -599,7 +537,7 @@ public final class AlertManager implements InsightSink, AutoCloseable {
     }
 
     private void done(NotifierDone d) {
-        InFlight fl = inFlight.get(d.alertId());
+        Fanout fl = inFlight.get(d.alertId());
         boolean ok = d.attempts().stream().anyMatch(DeliveryAttempt::delivered);
         String lastError = d.attempts().getLast().error();
         for (Listener l : listeners) {
@@ -613,45 +551,28 @@ public final class AlertManager implements InsightSink, AutoCloseable {
             record(d, null, null, null);
             return;
         }
-        List<String> failures = new ArrayList<>(fl.failures);
-        if (!ok) {
-            failures.add(d.notifier() + ": " + lastError);
-        }
-        String failure = failures.isEmpty() ? null : String.join("; ", failures);
-        AlertStatus to = null;
-        String reason = null;
-        if (ok && !fl.delivered) {
-            to = AlertStatus.DELIVERED;
-            reason = "delivered by " + d.notifier();
-        } else if (!ok && !fl.delivered && fl.remaining == 1) {
-            to = AlertStatus.DELIVERY_FAILED;
-            reason = failures.size() == 1 ? "delivery failed" : "every notifier failed";
-        }
-        if (!record(d, to, reason, failure)) {
+        Fanout.Outcome o = fl.judge(d.notifier(), ok, lastError);
+        if (!record(d, o.to(), o.reason(), o.failure())) {
             return;
         }
         Instant now = clock.instant();
-        fl.remaining--;
-        if (!ok) {
-            fl.failures.add(d.notifier() + ": " + lastError);
+        fl.settle(d.notifier(), ok, lastError, o);
+        if (o.to() != null) {
+            tell(fl.candidateId, o.to(), o.to() == AlertStatus.DELIVERED ? o.reason() : o.failure());
         }
-        if (to != null) {
-            tell(fl.candidateId, to, to == AlertStatus.DELIVERED ? reason : failure);
-        }
-        if (to == AlertStatus.DELIVERED) {
-            fl.delivered = true;
+        if (o.to() == AlertStatus.DELIVERED) {
             limiter.succeeded(now);
             delivered.incrementAndGet();
-            logDelivered(fl, d.notifier());
+            fl.logDelivered(d.notifier());
         }
-        if (fl.remaining == 0) {
+        if (fl.finished()) {
             inFlight.remove(d.alertId());
-            if (!fl.delivered) {
+            if (!fl.delivered()) {
                 limiter.failed();
                 deliveryFailed.incrementAndGet();
-                LOG.warn("alerts: candidate {} could not be delivered: {}", fl.candidateId, failure);
-            } else if (!fl.failures.isEmpty()) {
-                LOG.warn("alerts: candidate {} delivered, but {}", fl.candidateId, String.join("; ", fl.failures));
+                LOG.warn("alerts: candidate {} could not be delivered: {}", fl.candidateId, o.failure());
+            } else if (!fl.failures().isEmpty()) {
+                LOG.warn("alerts: candidate {} delivered, but {}", fl.candidateId, fl.failures());
             }
         }
         flush();
@@ -665,16 +586,6 @@ public final class AlertManager implements InsightSink, AutoCloseable {
             storeError("cannot store the delivery of alert " + d.alertId() + "; retrying", e);
             unrecorded.add(d);
             return false;
-        }
-    }
-
-    /** The original logs each delivered insight at its severity's level. */
-    private static void logDelivered(InFlight fl, String notifier) {
-        String line = "alert for candidate " + fl.candidateId + " delivered by " + notifier + ": " + fl.title;
-        switch (fl.severity) {
-            case CRITICAL -> LOG.error(line);
-            case WARNING -> LOG.warn(line);
-            case INFO -> LOG.info(line);
         }
     }
 
