@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
  * failed. Owned by the alert stage's thread.
  */
 final class Fanout {
+    /** The alert stage's logger: a delivered alert is logged under its name, as before the split. */
     private static final Logger LOG = LoggerFactory.getLogger(AlertManager.class);
 
     /** What one notifier's result changes: the status to store (null: none) with its reason; the failures so far. */
