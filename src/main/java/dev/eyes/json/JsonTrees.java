@@ -25,10 +25,10 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Why not {@code ObjectMapper.readTree} and {@code JsonNode.toString()}: the first {@code ObjectMapper} an
  * application builds (and {@code toString()} builds a shared one) loads some 400 classes of Jackson's data binding
  * (serializers, deserializers, type introspection, java.time support) and fills their caches — about 4.5 MB of
- * resident memory that an idle observer, which only reads its config and writes a heartbeat, has no use for. The trees are the same
- * ({@code JsonNodeFactory}'s nodes, numbers as {@code readTree} makes them: int, long or big integer; double for
- * fractions), and so is the text ({@code toString()}'s compact form); {@code JsonTreesTest} checks both against
- * {@code ObjectMapper} on random trees.
+ * resident memory that an idle observer, which only reads its config and writes a heartbeat, has no use for.
+ * The trees are the same ({@code JsonNodeFactory}'s nodes, numbers as {@code readTree} makes them: int, long or
+ * big integer; double for fractions), and so is the text ({@code toString()}'s compact form); {@code JsonTreesTest}
+ * checks both against {@code ObjectMapper} on random and damaged JSON.
  */
 public final class JsonTrees {
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -102,7 +102,10 @@ public final class JsonTrees {
         return write(node).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Reads the value that starts at token {@code t}; nesting is bounded by the parser's depth limit (1,000). */
+    /**
+     * Reads the value that starts at token {@code t}; nesting is bounded by the parser's depth limit
+     * ({@code StreamReadConstraints}, 500 by default), so the recursion stays shallow.
+     */
     private static JsonNode read(JsonParser p, JsonToken t) {
         return switch (t) {
             case START_OBJECT -> {
